@@ -1,0 +1,17 @@
+// Preloaded into every learner program the harness starts (node --import). Two jobs:
+// - a heartbeat over the IPC channel, so the harness can tell "your event loop is
+//   blocked" apart from "your program is idle";
+// - exit when the harness goes away, so a program never outlives the run that started it.
+// It must never keep the program alive by itself, hence every handle is unref'd.
+
+const HEARTBEAT_MS = 100;
+
+if (process.send && process.channel) {
+  const beat = setInterval(() => {
+    // The callback swallows send errors: a harness that went away is handled below.
+    if (process.connected) process.send?.('beat', undefined, undefined, () => {});
+  }, HEARTBEAT_MS);
+  beat.unref();
+  process.channel.unref();
+  process.on('disconnect', () => process.exit(70));
+}

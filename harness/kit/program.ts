@@ -1,0 +1,169 @@
+// Starting the learner's program as a real process, learning the port it got, watching
+// its health, keeping the tail of its output, and stopping it (with its children).
+//
+// The contract every lab's program follows (written in each stub and in the docs):
+//   node <entry> <port> [options]     the harness passes port 0 ("any free port")
+//   it listens on 127.0.0.1 and prints  "listening on 127.0.0.1:<port>"  once ready.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { killTree, isWindows, registerPid } from './process-tree.ts';
+
+const READY_LINE = /listening on\s+\[?([^\s\]]+?)\]?:(\d+)/i;
+const OUTPUT_KEPT = 64 * 1024;
+export const READY_WITHIN_MS = 5000;
+/** No heartbeat for this long while alive means the event loop is blocked. */
+const BLOCKED_AFTER_MS = 1000;
+
+const guard = fileURLToPath(new URL('./child-guard.ts', import.meta.url));
+
+export interface StartOptions {
+  /** Absolute path of the program's entry file. */
+  entry: string;
+  args?: string[];
+  env?: Record<string, string>;
+  readyWithinMs?: number;
+}
+
+/** Why a program could not be started: it exited, never printed the ready line, or hung. */
+export class StartError extends Error {
+  override name = 'StartError';
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Health {
+  alive: boolean;
+  exit?: string;
+  /** Milliseconds since the last heartbeat, when that is long enough to mean "blocked". */
+  blockedForMs?: number;
+  listening?: boolean;
+}
+
+export class LearnerProgram {
+  host = '127.0.0.1';
+  port = 0;
+  private output = '';
+  private lastBeat = performance.now();
+  private exitDescription: string | undefined;
+  readonly exited: Promise<void>;
+
+  private constructor(private readonly child: ChildProcess) {
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitDescription = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+        resolve();
+      });
+      child.once('error', (err) => {
+        this.append(`[harness] could not run the program: ${err.message}\n`);
+        this.exitDescription ??= 'could not be started';
+        resolve();
+      });
+    });
+    child.on('message', () => (this.lastBeat = performance.now()));
+    child.stdout?.on('data', (chunk: Buffer) => this.append(chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => this.append(chunk.toString('utf8')));
+  }
+
+  /** Starts the program and resolves once it has printed its ready line. */
+  static async start(options: StartOptions): Promise<LearnerProgram> {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', guard, options.entry, '0', ...(options.args ?? [])], {
+      cwd: path.dirname(options.entry),
+      env: { ...process.env, ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
+      detached: !isWindows,
+      windowsHide: true,
+    });
+    if (child.pid) registerPid(child.pid);
+    const program = new LearnerProgram(child);
+    await program.waitReady(options.readyWithinMs ?? READY_WITHIN_MS);
+    return program;
+  }
+
+  private append(text: string): void {
+    this.output += text;
+    if (this.output.length > OUTPUT_KEPT) this.output = this.output.slice(-OUTPUT_KEPT);
+  }
+
+  private waitReady(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const match = READY_LINE.exec(this.output);
+        if (!match) return;
+        this.host = match[1] === 'localhost' || match[1] === '0.0.0.0' || match[1] === '::' ? '127.0.0.1' : match[1]!;
+        this.port = Number(match[2]);
+        finish();
+        resolve();
+      };
+      const fail = (why: string) => {
+        finish();
+        this.kill();
+        reject(new StartError(why, this.output));
+      };
+      const onExit = () => fail(`Your program ${this.exitDescription} before it printed "listening on 127.0.0.1:<port>".`);
+      const timer = setTimeout(() => {
+        const blocked = this.health().blockedForMs;
+        fail(
+          blocked
+            ? `Your program started, but its event loop has been blocked for ${blocked} ms, so it never printed "listening on 127.0.0.1:<port>" (an endless loop or long synchronous work at start-up?).`
+            : `Your program did not print "listening on 127.0.0.1:<port>" within ${ms} ms.`,
+        );
+      }, ms);
+      const finish = () => {
+        clearTimeout(timer);
+        this.child.stdout?.off('data', check);
+        this.child.off('exit', onExit);
+      };
+      this.child.stdout?.on('data', check);
+      this.child.once('exit', onExit);
+    });
+  }
+
+  get alive(): boolean {
+    return this.exitDescription === undefined;
+  }
+
+  /** The last `lines` lines the program printed (stdout and stderr, interleaved as they came). */
+  outputTail(lines = 30): string {
+    return this.output.split('\n').slice(-lines - 1).join('\n');
+  }
+
+  health(): Health {
+    if (!this.alive) return { alive: false, ...(this.exitDescription ? { exit: this.exitDescription } : {}) };
+    const silence = Math.round(performance.now() - this.lastBeat);
+    return silence > BLOCKED_AFTER_MS ? { alive: true, blockedForMs: silence } : { alive: true };
+  }
+
+  /** Health plus a quick connect probe: does something still accept on the port? */
+  async diagnose(): Promise<Health> {
+    const health = this.health();
+    if (!health.alive || this.port === 0) return health;
+    return { ...health, listening: await probe(this.host, this.port) };
+  }
+
+  /** Kills the program and its children; resolves once it is gone. */
+  async kill(): Promise<void> {
+    if (this.child.pid && this.alive) killTree(this.child.pid);
+    this.child.stdin?.destroy();
+    await this.exited;
+  }
+}
+
+function probe(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(300, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}

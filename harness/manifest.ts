@@ -1,0 +1,61 @@
+// The one description of the labs. The runner, the CLI, the self-test (and later the menu,
+// the grader and the docs index) read this list; nothing else names the labs.
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { echoScenarios } from './labs/01-echo/scenarios.ts';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface ScenarioSpec {
+  /** Stable id, used by fixtures and results. */
+  id: string;
+  /** What the scenario does, in one sentence a beginner understands. */
+  title: string;
+  /** The concept to look at when this scenario fails. */
+  hint: string;
+  points?: number;
+  /** Cap for the whole scenario; each wait inside has its own, smaller bound. */
+  timeoutMs?: number;
+}
+
+export interface Lab {
+  number: number;
+  slug: string;
+  /** Folder name inside labs/, solutions/ or any target tree. */
+  folder: string;
+  title: string;
+  /** One line: what the learner builds and learns. */
+  teaches: string;
+  /** The program the harness starts, relative to the lab folder. */
+  entry: string;
+  /** The hidden tests, relative to the repository root. */
+  tests: string;
+  docs: string;
+  scenarios: ScenarioSpec[];
+}
+
+export const labs: Lab[] = [
+  {
+    number: 1,
+    slug: 'echo',
+    folder: '01-echo',
+    title: 'Echo server',
+    teaches: 'listen, accept, and TCP as a byte stream: send back every byte, close when the client is done',
+    entry: 'server.ts',
+    tests: 'harness/labs/01-echo/echo.lab.ts',
+    docs: 'docs/01-echo.md',
+    scenarios: echoScenarios,
+  },
+];
+
+/** Finds a lab by number ("1", "01"), slug ("echo") or folder ("01-echo"). */
+export function findLab(query: string): Lab | undefined {
+  const q = query.trim().toLowerCase();
+  return labs.find((lab) => String(lab.number) === q.replace(/^0+(?=\d)/, '') || lab.slug === q || lab.folder === q);
+}
+
+/** The program file of `lab` inside an implementation tree. */
+export function entryIn(target: string, lab: Lab): string {
+  return path.join(target, lab.folder, lab.entry);
+}

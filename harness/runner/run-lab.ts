@@ -1,0 +1,130 @@
+// Runs one lab's hidden scenarios against one implementation tree, as a supervisor:
+// vitest runs in its own process (group), under a wall-clock cap, and whatever happens
+// (a pass, a hang, Ctrl+C) every process the run started is gone when this returns.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { repoRoot, type Lab } from '../manifest.ts';
+import { isWindows, killTree, registryFile } from '../kit/process-tree.ts';
+import type { LabResult, ScenarioResult } from './results.ts';
+import type { RawRun, RawScenario } from './results-reporter.ts';
+
+const vitestBin = path.join(path.dirname(fileURLToPath(import.meta.resolve('vitest/package.json'))), 'vitest.mjs');
+const configFile = path.join('harness', 'runner', 'vitest.config.ts');
+/** A whole lab run may take this long before the supervisor stops it. */
+export const DEFAULT_CAP_MS = 60_000;
+
+export interface RunOptions {
+  lab: Lab;
+  /** Absolute path of the implementation tree (labs/, solutions/, a submission…). */
+  target: string;
+  capMs?: number;
+  signal?: AbortSignal;
+}
+
+export async function runLab({ lab, target, capMs = DEFAULT_CAP_MS, signal }: RunOptions): Promise<LabResult> {
+  const started = performance.now();
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-run-'));
+  const resultsFile = path.join(runDir, 'results.json');
+  try {
+    const runError = await superviseVitest(lab, target, runDir, resultsFile, capMs, signal);
+    const raw = readRaw(resultsFile);
+    const loadError = raw?.loadErrors.length ? `The tests could not load:\n${raw.loadErrors.join('\n')}` : undefined;
+    return {
+      lab: lab.number,
+      slug: lab.slug,
+      title: lab.title,
+      target,
+      scenarios: merge(lab, raw?.scenarios ?? [], runError ?? loadError),
+      ...(runError || loadError ? { runError: runError ?? loadError } : {}),
+      durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+/** Resolves with an error sentence when the run did not end on its own, else undefined. */
+function superviseVitest(lab: Lab, target: string, runDir: string, resultsFile: string, capMs: number, signal?: AbortSignal): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = {};
+    // A lab run started from inside another vitest (the kit's self-test) must not inherit its worker state.
+    for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('VITEST') && !key.startsWith('SOCKETLAB_')) env[key] = value;
+    Object.assign(env, {
+      SOCKETLAB_TARGET: target,
+      SOCKETLAB_TEST_FILE: path.join(repoRoot, lab.tests),
+      SOCKETLAB_RESULTS: resultsFile,
+      SOCKETLAB_RUN_DIR: runDir,
+      NODE_ENV: 'test',
+    });
+    const child = spawn(process.execPath, [vitestBin, 'run', '--config', configFile], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: !isWindows,
+      windowsHide: true,
+    });
+    let output = '';
+    const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-8192));
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+
+    let verdict: string | undefined;
+    const stop = (why: string) => {
+      verdict ??= why;
+      if (child.pid) killTree(child.pid);
+    };
+    const timer = setTimeout(() => stop(`The lab run did not finish within ${capMs / 1000} s and was stopped.`), capMs);
+    const onAbort = () => stop('The lab run was interrupted.');
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      sweep(runDir, child.pid);
+      if (!verdict && code !== 0 && code !== 1) verdict = `The test runner stopped unexpectedly (exit code ${code}).\n${output.trim()}`;
+      resolve(verdict);
+    });
+  });
+}
+
+/** Kills every learner program the run registered, and anything left in vitest's group. */
+function sweep(runDir: string, vitestPid: number | undefined): void {
+  let pids: number[] = [];
+  try {
+    pids = readFileSync(registryFile(runDir), 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch {
+    // No program was started.
+  }
+  for (const pid of pids) killTree(pid);
+  if (vitestPid) killTree(vitestPid);
+}
+
+function readRaw(file: string): RawRun | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RawRun;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every scenario of the manifest, in teaching order, with what the run said about it. */
+function merge(lab: Lab, raw: RawScenario[], runError: string | undefined): ScenarioResult[] {
+  return lab.scenarios.map((spec) => {
+    const found = raw.find((r) => r.id === spec.id);
+    const base = { id: spec.id, title: spec.title, durationMs: found?.durationMs ?? 0 };
+    if (found?.state === 'passed') return { ...base, status: 'pass' };
+    if (!found || found.state === 'pending' || found.state === 'skipped') {
+      return { ...base, status: 'error', failure: { message: runError ? `Not run: ${firstLine(runError)}` : 'Not run.', connections: [] } };
+    }
+    const failure = found.failure ?? { message: found.error ?? 'The scenario failed.', connections: [] };
+    // No failure report means the scenario broke outside the glue (vitest's own backstop, a harness bug).
+    const timedOut = failure.details?.kind === 'timeout' || /timed out/i.test(found.error ?? '');
+    return { ...base, status: timedOut ? 'timeout' : found.failure ? 'fail' : 'error', failure };
+  });
+}
+
+const firstLine = (text: string) => text.split('\n')[0] ?? text;
