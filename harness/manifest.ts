@@ -4,6 +4,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { echoScenarios } from './labs/01-echo/scenarios.ts';
+import { framingScenarios } from './labs/02-framing/scenarios.ts';
+import { chatScenarios } from './labs/03-chat/scenarios.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -33,6 +35,12 @@ export interface Lab {
   tests: string;
   docs: string;
   scenarios: ScenarioSpec[];
+  /**
+   * Files this lab carries over from an earlier lab's solution, so the lab folder is
+   * self-contained. The self-test checks that the copies in labs/ and solutions/ are
+   * identical to the source, so they never drift.
+   */
+  carries?: { file: string; from: string }[];
 }
 
 export const labs: Lab[] = [
@@ -46,6 +54,29 @@ export const labs: Lab[] = [
     tests: 'harness/labs/01-echo/echo.lab.ts',
     docs: 'docs/01-echo.md',
     scenarios: echoScenarios,
+  },
+  {
+    number: 2,
+    slug: 'framing',
+    folder: '02-framing',
+    title: 'Message framing',
+    teaches: 'turning a byte stream into messages: length-prefixed frames, an incremental decoder, and a size limit',
+    entry: 'server.ts',
+    tests: 'harness/labs/02-framing/framing.lab.ts',
+    docs: 'docs/02-framing.md',
+    scenarios: framingScenarios,
+  },
+  {
+    number: 3,
+    slug: 'chat',
+    folder: '03-chat',
+    title: 'Multi-client chat',
+    teaches: 'many clients at once: names, broadcast, join and leave, and a server that no slow or silent client can stall',
+    entry: 'server.ts',
+    tests: 'harness/labs/03-chat/chat.lab.ts',
+    docs: 'docs/03-chat.md',
+    scenarios: chatScenarios,
+    carries: [{ file: 'framing.ts', from: '02-framing' }],
   },
 ];
 

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { EventEmitter, once } from 'node:events';
 import { diffBytes, preview } from './bytes.ts';
 import { ScenarioFailure, within } from './failure.ts';
+import { FRAME_HEADER_BYTES, FRAME_LIMIT, frame } from './frames.ts';
 import type { ConnectionLog, Transcript } from './transcript.ts';
 
 /** Loopback answers in microseconds; this bound leaves room for a loaded machine. */
@@ -138,6 +139,11 @@ export class TestClient {
     );
   }
 
+  /** Sends one frame (4-byte length + body) in one write. Objects are sent as JSON. */
+  async sendFrame(body: Data | object, note?: string): Promise<void> {
+    await this.send(frame(typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body)), note);
+  }
+
   /** Half-close: sends FIN, keeps reading. The program should finish and close its side. */
   halfClose(): void {
     this.log.add('half-closed', 'the harness closed its sending side (FIN) and keeps reading');
@@ -239,6 +245,49 @@ export class TestClient {
   async expectAtLeast(n: number, options: { withinMs?: number; what?: string } = {}): Promise<Buffer> {
     return this.take(n, options.what ?? `${n} bytes`, options.withinMs ?? DEFAULT_WAIT_MS);
   }
+
+  // ---- frames (lab 2 on: docs/protocol.md) ----------------------------------------------
+
+  /**
+   * Waits for the next whole frame and returns its body. A header announcing more than the
+   * frame limit is reported at once (the harness never waits for a body it would refuse).
+   */
+  async expectFrame(options: FrameWaitOptions = {}): Promise<Buffer> {
+    const what = options.what ?? 'a frame from the program';
+    const ms = options.withinMs ?? DEFAULT_WAIT_MS;
+    const header = await this.expectAtLeast(FRAME_HEADER_BYTES, { withinMs: ms, what: `the 4-byte header of ${what}` });
+    if (header.length < FRAME_HEADER_BYTES) {
+      throw new ScenarioFailure(`The connection closed while waiting for ${what}.`, { kind: 'closed', expected: what, actual: `${header.length} bytes, then the close` });
+    }
+    const length = header.readUInt32BE(0);
+    if (length > FRAME_LIMIT) {
+      throw new ScenarioFailure(`The program sent a frame header announcing ${length} bytes, over the ${FRAME_LIMIT}-byte limit.`, {
+        kind: 'mismatch',
+        expected: `a length of at most ${FRAME_LIMIT}`,
+        actual: `${length}`,
+      });
+    }
+    const body = await this.expectAtLeast(length, { withinMs: ms, what: `the ${length}-byte body of ${what}` });
+    if (body.length < length) {
+      throw new ScenarioFailure(`The connection closed after ${body.length} of the ${length} body bytes of ${what}.`, { kind: 'closed' });
+    }
+    return body;
+  }
+
+  /** Waits for the next frame and parses its body as UTF-8 JSON. */
+  async expectJson<T = unknown>(options: FrameWaitOptions = {}): Promise<T> {
+    const body = await this.expectFrame(options);
+    try {
+      return JSON.parse(body.toString('utf8')) as T;
+    } catch {
+      throw new ScenarioFailure('The program sent a frame whose body is not valid JSON.', { kind: 'mismatch', expected: 'a JSON object', actual: preview(body) });
+    }
+  }
+}
+
+export interface FrameWaitOptions {
+  withinMs?: number;
+  what?: string;
 }
 
 function delay(ms: number): Promise<void> {

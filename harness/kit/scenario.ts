@@ -20,8 +20,8 @@ declare module 'vitest' {
 export interface ScenarioContext {
   program: LearnerProgram;
   transcript: Transcript;
-  /** Opens a recorded connection to the program. */
-  connect(label?: string): Promise<TestClient>;
+  /** Opens a recorded connection to the program; `view: 'frames'` shows its bytes as frames in a failure. */
+  connect(label?: string, options?: { view?: 'bytes' | 'frames' }): Promise<TestClient>;
 }
 
 export type ScenarioFn = (ctx: ScenarioContext) => Promise<void>;
@@ -75,8 +75,8 @@ export function defineLab(lab: Lab, scenarios: Record<string, ScenarioFn>): void
         const ctx: ScenarioContext = {
           program,
           transcript,
-          connect: async (label) => {
-            const client = await TestClient.connect({ host: program!.host, port: program!.port, transcript, ...(label ? { label } : {}) });
+          connect: async (label, options) => {
+            const client = await TestClient.connect({ host: program!.host, port: program!.port, transcript, ...(label ? { label } : {}), ...options });
             clients.push(client);
             return client;
           },
