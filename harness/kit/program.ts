@@ -18,6 +18,9 @@ export const READY_WITHIN_MS = 5000;
 const BLOCKED_AFTER_MS = 1000;
 
 const guard = fileURLToPath(new URL('./child-guard.ts', import.meta.url));
+// Resolved here, not by the child: a program under test may live outside the kit (a
+// student's submission in a temporary folder) where no node_modules holds tsx.
+const tsxLoader = import.meta.resolve('tsx');
 
 export interface StartOptions {
   /** Absolute path of the program's entry file. */
@@ -73,7 +76,7 @@ export class LearnerProgram {
 
   /** Starts the program and resolves once it has printed its ready line. */
   static async start(options: StartOptions): Promise<LearnerProgram> {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', guard, options.entry, '0', ...(options.args ?? [])], {
+    const child = spawn(process.execPath, ['--import', tsxLoader, '--import', guard, options.entry, '0', ...(options.args ?? [])], {
       cwd: path.dirname(options.entry),
       env: { ...process.env, ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
