@@ -26,10 +26,13 @@ export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
-/** A short, faithful preview: `"hello\n"` or `<00 01 02 …>`, with "… (N more bytes)". */
-export function preview(bytes: Uint8Array, limit = PREVIEW_BYTES): string {
+/**
+ * A short, faithful preview: `"hello\n"` or `<00 01 02 …>`, with "… (N more bytes)".
+ * `totalLength` is the real size when `bytes` is only the start of a longer payload.
+ */
+export function preview(bytes: Uint8Array, limit = PREVIEW_BYTES, totalLength = bytes.length): string {
   const shown = bytes.subarray(0, limit);
-  const rest = bytes.length - shown.length;
+  const rest = totalLength - shown.length;
   const body = looksLikeText(shown) ? `"${Array.from(shown, escapeByte).join('')}"` : `<${hex(shown)}>`;
   return rest > 0 ? `${body} … (${rest} more bytes)` : body;
 }

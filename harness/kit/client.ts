@@ -55,7 +55,7 @@ export class TestClient {
     });
     socket.on('close', () => {
       this.closed = true;
-      log.add('closed');
+      log.add('closed', 'connection closed');
       this.changes.emit('change');
     });
   }
@@ -75,7 +75,7 @@ export class TestClient {
       if (code) throw new ScenarioFailure(`Could not connect to ${options.host}:${options.port} (${code}).`, { kind: 'refused', code });
       throw err;
     }
-    log.add('connected', `to ${options.host}:${options.port}`);
+    log.add('connected', `connected to ${options.host}:${options.port}`);
     return client;
   }
 
@@ -224,7 +224,11 @@ export class TestClient {
         ? `Expected ${want.length} bytes, but the connection ${this.error ? `failed (${this.error.code})` : 'was closed'} after ${got.length} of them.`
         : `The byte at offset ${offset} is wrong.`;
     const details = { expected: preview(want), actual: preview(got), diff: { ...diff, offset } };
-    if (got.length < want.length) throw new ScenarioFailure(message, { kind: 'closed', ...details, ...(this.error?.code ? { code: this.error.code } : {}) });
+    if (got.length < want.length) {
+      // A short answer is explained by the close; a byte diff against nothing would only be noise.
+      const short = got.length === 0 ? { expected: preview(want), actual: 'nothing' } : details;
+      throw new ScenarioFailure(message, { kind: 'closed', ...short, ...(this.error?.code ? { code: this.error.code } : {}) });
+    }
     throw new ScenarioFailure(message, { kind: 'mismatch', ...details });
   }
 

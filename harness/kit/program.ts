@@ -145,9 +145,13 @@ export class LearnerProgram {
 
   /** Health plus a quick connect probe: does something still accept on the port? */
   async diagnose(): Promise<Health> {
+    if (!this.alive || this.port === 0) return this.health();
+    const listening = await probe(this.host, this.port);
+    // A refused probe often means the program just crashed: give its exit a moment to be
+    // reported, so the learner reads "it exited with code 1", not "not accepting".
+    if (!listening) await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 250))]);
     const health = this.health();
-    if (!health.alive || this.port === 0) return health;
-    return { ...health, listening: await probe(this.host, this.port) };
+    return health.alive ? { ...health, listening } : health;
   }
 
   /** Kills the program and its children; resolves once it is gone. */

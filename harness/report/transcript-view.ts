@@ -8,6 +8,8 @@ import type { Style } from './style.ts';
 /** Events shown per connection before the middle is elided. */
 const HEAD_EVENTS = 24;
 const TAIL_EVENTS = 8;
+/** Bytes previewed per write or read: enough to recognise, short enough to scan. */
+const PREVIEW_BYTES = 48;
 
 export function renderTranscript(connections: ConnectionRecord[], style: Style): string[] {
   const lines: string[] = [];
@@ -35,15 +37,16 @@ function describe(event: WireEvent, style: Style): string {
   const { color } = style;
   switch (event.kind) {
     case 'sent':
-      return `${color.cyan(`${style.arrowOut} sent ${event.size} B`)}  ${preview(eventBytes(event), 64)}${note(event)}`;
+      return `${color.cyan(`${style.arrowOut} sent ${event.size} B`)}  ${preview(eventBytes(event), PREVIEW_BYTES, event.size)}${note(event)}`;
     case 'received':
-      return `${color.magenta(`${style.arrowIn} received ${event.size} B`)}  ${preview(eventBytes(event), 64)}${note(event)}`;
+      return `${color.magenta(`${style.arrowIn} received ${event.size} B`)}  ${preview(eventBytes(event), PREVIEW_BYTES, event.size)}${note(event)}`;
     case 'fault':
       return color.yellow(`! injected on purpose: ${event.note}`);
     case 'error':
       return color.red(`socket error: ${event.note}`);
     default:
-      return `${event.kind}${event.note ? ` (${event.note})` : ''}`;
+      // Lifecycle events (connected, half-closed, reset, closed…) carry a sentence of their own.
+      return event.note ?? event.kind;
   }
 }
 
