@@ -31,7 +31,10 @@ async function main(): Promise<number> {
     console.log(usage);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError(`which lab? ${usage.split('\n')[0]}`);
+  if (positionals.length === 0) {
+    console.log(`The labs:\n${labs.map((l) => `  ${String(l.number).padStart(2)}  ${l.slug.padEnd(10)} ${l.title}: ${l.teaches}`).join('\n')}\n\n${usage}`);
+    return 0;
+  }
   if (positionals.length > 1) throw new UsageError(`one lab at a time, got: ${positionals.join(' ')}`);
   const lab = findLab(positionals[0]!);
   if (!lab) throw new UsageError(`there is no lab "${positionals[0]}"; the labs are ${labs.map((l) => `${l.number} (${l.slug})`).join(', ')}`);

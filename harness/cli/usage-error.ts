@@ -10,7 +10,9 @@ export async function runCli(main: () => Promise<number>): Promise<never> {
     process.exit(await main());
   } catch (err) {
     if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`error: ${(err as Error).message}`);
+      // parseArgs explains at length how to pass a positional that starts with '-'; the first sentence is the point.
+      const message = (err as Error).message.split(/\. (?=[A-Z])/)[0]!;
+      console.error(`error: ${message}${err instanceof UsageError ? '' : ' (add --help for usage)'}`);
       process.exit(2);
     }
     throw err;

@@ -2,10 +2,11 @@
 // scenario, each broken fixture fails the scenarios meant to catch it with a real verdict,
 // and no run leaves a process behind.
 
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { fixtures, fixtureTarget } from '../fixtures/catalog.ts';
-import { labs, repoRoot, type Lab } from '../manifest.ts';
+import { entryIn, labs, repoRoot, type Lab } from '../manifest.ts';
 import type { LabResult } from '../runner/results.ts';
 import { runLab } from '../runner/run-lab.ts';
 import { processesMentioning } from './leftovers.ts';
@@ -54,4 +55,21 @@ test('every fixture names a lab and scenarios that exist', () => {
     expect(lab, fixture.name).toBeDefined();
     for (const id of fixture.caughtBy) expect(lab!.scenarios.map((s) => s.id), fixture.name).toContain(id);
   }
+});
+
+describe.each(labs)('lab $number ($slug) is complete', (lab) => {
+  test('it has a stub, a solution, hidden tests, a guide and scenarios', () => {
+    for (const file of [entryIn(path.join(repoRoot, 'labs'), lab), entryIn(path.join(repoRoot, 'solutions'), lab), path.join(repoRoot, lab.tests), path.join(repoRoot, lab.docs)]) {
+      expect(existsSync(file), file).toBe(true);
+    }
+    expect(lab.scenarios.length).toBeGreaterThan(0);
+    expect(new Set(lab.scenarios.map((s) => s.id)).size, 'scenario ids are unique').toBe(lab.scenarios.length);
+  });
+
+  test.each(lab.carries ?? [])('its copies of $file are identical to solutions/$from/$file', ({ file, from }) => {
+    const source = readFileSync(path.join(repoRoot, 'solutions', from, file), 'utf8');
+    for (const tree of ['labs', 'solutions']) {
+      expect(readFileSync(path.join(repoRoot, tree, lab.folder, file), 'utf8'), `${tree}/${lab.folder}/${file}`).toBe(source);
+    }
+  });
 });

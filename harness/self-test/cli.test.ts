@@ -1,0 +1,71 @@
+// `npm run lab` as a user meets it: the closing line, exit statuses, one-line usage errors,
+// and Ctrl+C in the middle of a run leaving nothing behind.
+
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { expect, test } from 'vitest';
+import { within } from '../kit/failure.ts';
+import { repoRoot } from '../manifest.ts';
+import { processesMentioning } from './leftovers.ts';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function lab(args: string[], onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('harness', 'cli', 'lab.ts'), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d));
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  onStart?.(child);
+  return within(60_000, `npm run lab ${args.join(' ')} to finish`, new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))));
+}
+
+const lastLine = (text: string) => text.trimEnd().split('\n').at(-1);
+
+test('a passing run ends with "N passed, 0 failed" and exit status 0', async () => {
+  const run = await lab(['1', '--target', 'solutions']);
+  expect(lastLine(run.stdout)).toMatch(/^\d+ passed, 0 failed$/);
+  expect(run.code).toBe(0);
+});
+
+test('a failing run ends with "0 passed, N failed" and exit status 1, in plain text when piped', async () => {
+  const run = await lab(['echo']);
+  expect(lastLine(run.stdout)).toMatch(/^0 passed, \d+ failed$/);
+  expect(run.stdout).toContain('FAIL');
+  expect(run.stdout).not.toMatch(/\x1b\[/);
+  expect(run.code).toBe(1);
+});
+
+test.each([
+  [['99'], /no lab "99"/],
+  [['1', '--target', 'no-such-folder'], /target folder not found/],
+  [['1', '--target', 'docs'], /is not a lab tree/],
+  [['1', '--frobnicate'], /Unknown option '--frobnicate'/],
+])('usage error %j: one line, exit status 2', async (args, message) => {
+  const run = await lab(args);
+  expect(run.code).toBe(2);
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  expect(run.stderr).toMatch(message);
+});
+
+test.runIf(process.platform !== 'win32')('Ctrl+C during a run stops it and leaves no process behind', async () => {
+  const fixture = path.join(repoRoot, 'harness', 'fixtures', '01-echo', 'blocks-event-loop');
+  const program = path.join(fixture, '01-echo', 'server.ts');
+  const run = await lab(['1', '--target', fixture], (child) => {
+    // Interrupt once a learner program is running, like a person pressing Ctrl+C mid-run.
+    void within(20_000, 'a learner program to start', (async () => {
+      while (processesMentioning(program).length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    })()).then(() => child.kill('SIGINT'));
+  });
+  expect(run.code).toBe(130);
+  expect(run.stderr).toMatch(/Interrupted/);
+  expect(processesMentioning(program)).toEqual([]);
+});

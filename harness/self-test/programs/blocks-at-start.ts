@@ -1,0 +1,4 @@
+// Test program: blocks its event loop before it ever listens.
+for (;;) {
+  // an endless start-up
+}

@@ -1,0 +1,3 @@
+// Test program: fails at start-up, before listening.
+console.error('cannot start: something is missing');
+process.exit(3);
