@@ -245,6 +245,20 @@ export class TestClient {
     }
   }
 
+  /** Waits for the next line (up to and including "\n") and returns it without the "\n". */
+  async expectLine(options: { withinMs?: number; what?: string } = {}): Promise<string> {
+    const what = options.what ?? 'a line of text ending in "\\n"';
+    await this.waitUntil(() => this.inbox.includes(0x0a) || this.peerEnded || this.closed, what, options.withinMs ?? DEFAULT_WAIT_MS);
+    const end = this.inbox.indexOf(0x0a);
+    if (end < 0) {
+      throw new ScenarioFailure(`The connection closed before a whole line arrived.`, { kind: 'closed', expected: what, actual: preview(this.inbox) });
+    }
+    const line = this.inbox.subarray(0, end + 1);
+    this.inbox = this.inbox.subarray(end + 1);
+    this.consumed += line.length;
+    return line.subarray(0, end).toString('utf8');
+  }
+
   /** Waits until at least `n` bytes have arrived in total, without checking them. */
   async expectAtLeast(n: number, options: { withinMs?: number; what?: string } = {}): Promise<Buffer> {
     return this.take(n, options.what ?? `${n} bytes`, options.withinMs ?? DEFAULT_WAIT_MS);

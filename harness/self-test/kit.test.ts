@@ -131,6 +131,15 @@ describe('the recording client', () => {
     expect(events.filter((e) => e.kind === 'sent').map((e) => e.size)).toEqual([2, 2, 2]);
   });
 
+  test('expectLine returns one line at a time, however the bytes were cut', async () => {
+    const port = await server((socket) => socket.pipe(socket));
+    const c = await client(port);
+    await c.sendSplit('first\nsec', [3]);
+    await c.send('ond\n');
+    expect(await c.expectLine()).toBe('first');
+    expect(await c.expectLine()).toBe('second');
+  });
+
   test('expectJson reads one frame and parses it', async () => {
     const port = await server((socket) => socket.pipe(socket));
     const c = await client(port);
