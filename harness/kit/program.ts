@@ -107,7 +107,7 @@ export class LearnerProgram {
       const fail = (why: string) => {
         finish();
         this.kill();
-        reject(new StartError(why, this.output));
+        reject(new StartError(why, tail(this.output, 30)));
       };
       const onExit = () => fail(`Your program ${this.exitDescription} before it printed "listening on 127.0.0.1:<port>".`);
       const timer = setTimeout(() => {
@@ -132,9 +132,9 @@ export class LearnerProgram {
     return this.exitDescription === undefined;
   }
 
-  /** The last `lines` lines the program printed (stdout and stderr, interleaved as they came). */
+  /** The last `lines` lines the program printed (stdout and stderr, interleaved as they came), each cut to a readable width. */
   outputTail(lines = 30): string {
-    return this.output.split('\n').slice(-lines - 1).join('\n');
+    return tail(this.output, lines);
   }
 
   health(): Health {
@@ -160,6 +160,16 @@ export class LearnerProgram {
     this.child.stdin?.destroy();
     await this.exited;
   }
+}
+
+const LINE_WIDTH = 240;
+
+function tail(text: string, lines: number): string {
+  return text
+    .split('\n')
+    .slice(-lines - 1)
+    .map((line) => (line.length > LINE_WIDTH ? `${line.slice(0, LINE_WIDTH)}… (${line.length - LINE_WIDTH} more characters)` : line))
+    .join('\n');
 }
 
 function probe(host: string, port: number): Promise<boolean> {

@@ -102,7 +102,7 @@ async function report(err: unknown, transcript: Transcript, program: LearnerProg
   if (err instanceof ScenarioFailure) failure.details = err.details;
   if (err instanceof StartError) {
     failure.details = { kind: 'start' };
-    failure.output = err.output.split('\n').slice(-30).join('\n');
+    failure.output = err.output;
   }
   if (program) {
     failure.program = await program.diagnose();

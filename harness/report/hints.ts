@@ -26,6 +26,10 @@ const rules: Rule[] = [
     hint: 'The harness waits for the line "listening on 127.0.0.1:<port>" on standard output. Keep the start-up code of the stub: listen on the port given as the first argument, then print that line from the listen callback.',
   },
   {
+    applies: (f) => f.details?.kind === 'start' && /exited with code|was killed/.test(f.message),
+    hint: 'Your program ended before it was listening. A server stays alive because its server socket is listening: check that server.listen() is called and that nothing exits the process (process.exit, an uncaught exception) first. Its output below shows how far it got.',
+  },
+  {
     applies: (f) => Boolean(f.program?.blockedForMs) || /event loop/.test(f.message),
     hint:
       'Your program\'s event loop was blocked. Node runs your code on one thread: while a loop runs (or a synchronous call waits), ' +
