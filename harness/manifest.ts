@@ -31,6 +31,11 @@ export interface Lab {
   teaches: string;
   /** The program the harness starts, relative to the lab folder. */
   entry: string;
+  /**
+   * Arguments after the port, given the scenario's fresh data folder (lab 4 on: where the
+   * program keeps accounts and keys, and the test settings documented in the stub).
+   */
+  programArgs?: (dataDir: string) => string[];
   /** The hidden tests, relative to the repository root. */
   tests: string;
   docs: string;

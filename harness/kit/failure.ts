@@ -11,7 +11,8 @@ export type FailureKind =
   | 'refused' // the harness could not connect at all
   | 'start' // the program never became ready
   | 'crashed' // the program exited while the scenario ran
-  | 'stuck'; // an earlier scenario left the program with a blocked event loop
+  | 'harness'; // the scenario or the kit broke: not a verdict about the program
+
 
 export interface WaitDetails {
   /** What the harness was waiting for, in words: "the echo of 6 bytes". */

@@ -3,6 +3,9 @@
 // hands each scenario a recording client factory, and on failure turns whatever was thrown
 // into a FailureReport (transcript, program health, output) that the reporter passes on.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'vitest';
 import { entryIn, type Lab } from '../manifest.ts';
 import type { FailureReport } from '../runner/results.ts';
@@ -18,10 +21,17 @@ declare module 'vitest' {
 }
 
 export interface ScenarioContext {
-  program: LearnerProgram;
+  /** The program under test (a new one after `restart()`). */
+  readonly program: LearnerProgram;
   transcript: Transcript;
+  /** A fresh, empty folder for this scenario's program (lab 4 on: accounts, keys, logs). */
+  dataDir: string;
   /** Opens a recorded connection to the program; `view: 'frames'` shows its bytes as frames in a failure. */
   connect(label?: string, options?: { view?: 'bytes' | 'frames' }): Promise<TestClient>;
+  /** Kills the program as a crash or power cut would (SIGKILL: no chance to clean up). */
+  crash(): Promise<void>;
+  /** Starts the program again on the same data folder (after `crash()`, or killing it first). */
+  restart(): Promise<LearnerProgram>;
 }
 
 export type ScenarioFn = (ctx: ScenarioContext) => Promise<void>;
@@ -43,12 +53,15 @@ export function targetDir(): string {
  */
 class Starter {
   private startFailure: StartError | undefined;
-  constructor(private readonly entry: string) {}
+  constructor(
+    private readonly entry: string,
+    private readonly args: (dataDir: string) => string[],
+  ) {}
 
-  async start(): Promise<LearnerProgram> {
+  async start(dataDir: string): Promise<LearnerProgram> {
     if (this.startFailure) throw new StartError(`Not run: ${this.startFailure.message}`, this.startFailure.output);
     try {
-      return await LearnerProgram.start({ entry: this.entry });
+      return await LearnerProgram.start({ entry: this.entry, args: this.args(dataDir) });
     } catch (err) {
       if (err instanceof StartError) this.startFailure ??= err;
       throw err;
@@ -56,40 +69,72 @@ class Starter {
   }
 }
 
+/** One scenario's world: its program, its data folder, its connections. */
+class Session implements ScenarioContext {
+  readonly transcript = new Transcript();
+  readonly dataDir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-data-'));
+  private readonly clients: TestClient[] = [];
+  private current: LearnerProgram | undefined;
+
+  constructor(private readonly starter: Starter) {}
+
+  get program(): LearnerProgram {
+    if (!this.current) throw new Error('the program is not running');
+    return this.current;
+  }
+
+  /** The program, if one was started (for the failure report). */
+  get started(): LearnerProgram | undefined {
+    return this.current;
+  }
+
+  // Arrow functions: scenarios destructure the context (`async ({ connect }) => …`).
+  readonly restart = async (): Promise<LearnerProgram> => {
+    await this.current?.kill();
+    this.current = await this.starter.start(this.dataDir);
+    return this.current;
+  };
+
+  readonly crash = async (): Promise<void> => {
+    await this.current?.kill();
+  };
+
+  readonly connect = async (label?: string, options?: { view?: 'bytes' | 'frames' }): Promise<TestClient> => {
+    const { host, port } = this.program;
+    const client = await TestClient.connect({ host, port, transcript: this.transcript, ...(label ? { label } : {}), ...options });
+    this.clients.push(client);
+    return client;
+  };
+
+  async close(): Promise<void> {
+    for (const client of this.clients) client.destroy();
+    await this.current?.kill();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
 export function defineLab(lab: Lab, scenarios: Record<string, ScenarioFn>): void {
   const unknown = Object.keys(scenarios).filter((id) => !lab.scenarios.some((s) => s.id === id));
   if (unknown.length) throw new Error(`Scenarios not in the manifest for lab ${lab.number}: ${unknown.join(', ')}`);
 
-  const starter = new Starter(entryIn(targetDir(), lab));
+  const starter = new Starter(entryIn(targetDir(), lab), (dataDir) => lab.programArgs?.(dataDir) ?? []);
 
   for (const spec of lab.scenarios) {
     const run = scenarios[spec.id];
     if (!run) throw new Error(`Lab ${lab.number} has no implementation for scenario "${spec.id}".`);
     const cap = spec.timeoutMs ?? DEFAULT_SCENARIO_MS;
     test(spec.id, { timeout: cap + BACKSTOP_MS }, async ({ task }) => {
-      const transcript = new Transcript();
-      const clients: TestClient[] = [];
-      let program: LearnerProgram | undefined;
+      const session = new Session(starter);
       try {
-        program = await starter.start();
-        const ctx: ScenarioContext = {
-          program,
-          transcript,
-          connect: async (label, options) => {
-            const client = await TestClient.connect({ host: program!.host, port: program!.port, transcript, ...(label ? { label } : {}), ...options });
-            clients.push(client);
-            return client;
-          },
-        };
-        await within(cap, `the whole scenario "${spec.title}" to finish`, run(ctx));
-        const { exit } = program.health();
+        await session.restart();
+        await within(cap, `the whole scenario "${spec.title}" to finish`, run(session));
+        const exit = session.started?.health().exit;
         if (exit) throw new ScenarioFailure(`Your program ${exit} during this scenario.`, { kind: 'crashed' });
       } catch (err) {
-        task.meta.failure = await report(err, transcript, program);
+        task.meta.failure = await report(err, session.transcript, session.started);
         throw err;
       } finally {
-        for (const client of clients) client.destroy();
-        await program?.kill();
+        await session.close();
       }
     });
   }
@@ -100,6 +145,11 @@ async function report(err: unknown, transcript: Transcript, program: LearnerProg
   // A copy: what happens after the failure (the cleanup closing sockets) is not part of the story.
   const failure: FailureReport = { message, connections: structuredClone(transcript.connections) };
   if (err instanceof ScenarioFailure) failure.details = err.details;
+  else if (!(err instanceof StartError)) {
+    // Not a verdict about the program: a bug in the scenario or the kit. Say so plainly.
+    failure.message = `The harness itself failed (not your program's fault): ${message}`;
+    failure.details = { kind: 'harness' };
+  }
   if (err instanceof StartError) {
     failure.details = { kind: 'start' };
     failure.output = err.output;

@@ -123,7 +123,8 @@ function merge(lab: Lab, raw: RawScenario[], runError: string | undefined): Scen
     const failure = found.failure ?? { message: found.error ?? 'The scenario failed.', connections: [] };
     // No failure report means the scenario broke outside the glue (vitest's own backstop, a harness bug).
     const timedOut = failure.details?.kind === 'timeout' || /timed out/i.test(found.error ?? '');
-    return { ...base, status: timedOut ? 'timeout' : found.failure ? 'fail' : 'error', failure };
+    const harnessBroke = !found.failure || failure.details?.kind === 'harness';
+    return { ...base, status: timedOut ? 'timeout' : harnessBroke ? 'error' : 'fail', failure };
   });
 }
 
