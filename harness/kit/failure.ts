@@ -13,7 +13,6 @@ export type FailureKind =
   | 'crashed' // the program exited while the scenario ran
   | 'harness'; // the scenario or the kit broke: not a verdict about the program
 
-
 export interface WaitDetails {
   /** What the harness was waiting for, in words: "the echo of 6 bytes". */
   awaited: string;
