@@ -23,14 +23,16 @@ export interface RunOptions {
   target: string;
   capMs?: number;
   signal?: AbortSignal;
+  /** Absolute paths of more test files to run with the lab's own (an instructor's private scenarios, `--extra`). */
+  extraTests?: string[];
 }
 
-export async function runLab({ lab, target, capMs = DEFAULT_CAP_MS, signal }: RunOptions): Promise<LabResult> {
+export async function runLab({ lab, target, capMs = DEFAULT_CAP_MS, signal, extraTests = [] }: RunOptions): Promise<LabResult> {
   const started = performance.now();
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-run-'));
   const resultsFile = path.join(runDir, 'results.json');
   try {
-    const runError = await superviseVitest(lab, target, runDir, resultsFile, capMs, signal);
+    const runError = await superviseVitest(lab, target, runDir, resultsFile, capMs, signal, extraTests);
     const raw = readRaw(resultsFile);
     const loadError = raw?.loadErrors.length ? `The tests could not load:\n${raw.loadErrors.join('\n')}` : undefined;
     return {
@@ -48,7 +50,7 @@ export async function runLab({ lab, target, capMs = DEFAULT_CAP_MS, signal }: Ru
 }
 
 /** Resolves with an error sentence when the run did not end on its own, else undefined. */
-function superviseVitest(lab: Lab, target: string, runDir: string, resultsFile: string, capMs: number, signal?: AbortSignal): Promise<string | undefined> {
+function superviseVitest(lab: Lab, target: string, runDir: string, resultsFile: string, capMs: number, signal?: AbortSignal, extraTests: string[] = []): Promise<string | undefined> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = {};
     // A lab run started from inside another vitest (the kit's self-test) must not inherit its worker state.
@@ -56,6 +58,7 @@ function superviseVitest(lab: Lab, target: string, runDir: string, resultsFile: 
     Object.assign(env, {
       SOCKETLAB_TARGET: target,
       SOCKETLAB_TEST_FILE: path.join(repoRoot, lab.tests),
+      SOCKETLAB_EXTRA_TESTS: JSON.stringify(extraTests),
       SOCKETLAB_RESULTS: resultsFile,
       SOCKETLAB_RUN_DIR: runDir,
       NODE_ENV: 'test',

@@ -1,14 +1,19 @@
 // Vitest configuration for one lab run, started by run-lab.ts as its own process.
 // Which lab and which implementation come from the environment the runner sets.
 
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const testFile = process.env.SOCKETLAB_TEST_FILE;
 if (!testFile) throw new Error('SOCKETLAB_TEST_FILE is not set: lab tests run through `npm run lab`.');
+// An instructor's private scenarios (`npm run check -- --extra <dir>`) live outside the kit.
+const extraTests = JSON.parse(process.env.SOCKETLAB_EXTRA_TESTS ?? '[]') as string[];
+// The kit's harness/ folder, with forward slashes (what Vite's alias expects on every OS).
+const kitHarness = fileURLToPath(new URL('..', import.meta.url)).replaceAll('\\', '/');
 
 export default defineConfig({
   test: {
-    include: [testFile],
+    include: [testFile, ...extraTests],
     watch: false,
     pool: 'forks',
     maxWorkers: 1,
@@ -22,4 +27,6 @@ export default defineConfig({
     hookTimeout: 15_000,
     teardownTimeout: 5_000,
   },
+  // Lets those private test files import the kit as 'socketlab/harness/…' from anywhere.
+  resolve: { alias: { 'socketlab/harness/': kitHarness } },
 });
