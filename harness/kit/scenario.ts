@@ -12,11 +12,13 @@ import type { FailureReport } from '../runner/results.ts';
 import { TestClient } from './client.ts';
 import { ScenarioFailure, within } from './failure.ts';
 import { LearnerProgram, StartError } from './program.ts';
-import { Transcript } from './transcript.ts';
+import { Transcript, type ConnectionRecord } from './transcript.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
     failure?: FailureReport;
+    /** A passing scenario's transcript, kept only when the run asks for it (`--replay`). */
+    transcript?: ConnectionRecord[];
   }
 }
 
@@ -130,6 +132,7 @@ export function defineLab(lab: Lab, scenarios: Record<string, ScenarioFn>): void
         await within(cap, `the whole scenario "${spec.title}" to finish`, run(session));
         const exit = session.started?.health().exit;
         if (exit) throw new ScenarioFailure(`Your program ${exit} during this scenario.`, { kind: 'crashed' });
+        if (process.env.SOCKETLAB_KEEP_TRANSCRIPTS) task.meta.transcript = structuredClone(session.transcript.connections);
       } catch (err) {
         task.meta.failure = await report(err, session.transcript, session.started);
         throw err;

@@ -4,6 +4,7 @@
 
 import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
+import type { ConnectionRecord } from '../kit/transcript.ts';
 import type { FailureReport } from './results.ts';
 
 export interface RawScenario {
@@ -13,6 +14,8 @@ export interface RawScenario {
   failure?: FailureReport;
   /** vitest's own error message, for failures that did not go through the scenario glue. */
   error?: string;
+  /** A passing scenario's transcript, when the run was asked to keep it. */
+  connections?: ConnectionRecord[];
 }
 
 export interface RawRun {
@@ -27,7 +30,7 @@ export default class ResultsReporter implements Reporter {
       for (const error of module.errors()) run.loadErrors.push(error.stack ?? error.message);
       for (const testCase of module.children.allTests()) {
         const result = testCase.result();
-        const failure = testCase.meta().failure;
+        const { failure, transcript } = testCase.meta();
         const error = result.errors?.[0]?.message;
         run.scenarios.push({
           id: testCase.name,
@@ -35,6 +38,7 @@ export default class ResultsReporter implements Reporter {
           durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
           ...(failure ? { failure } : {}),
           ...(error ? { error } : {}),
+          ...(transcript ? { connections: transcript } : {}),
         });
       }
     }

@@ -24,6 +24,8 @@ export interface ScenarioResult {
   status: ScenarioStatus;
   durationMs: number;
   failure?: FailureReport;
+  /** The wire transcript of a passing scenario, when the run kept it (`--replay`). */
+  connections?: ConnectionRecord[];
 }
 
 export interface LabResult {

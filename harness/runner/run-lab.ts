@@ -25,14 +25,18 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Absolute paths of more test files to run with the lab's own (an instructor's private scenarios, `--extra`). */
   extraTests?: string[];
+  /** Run and report only these scenario ids (`--replay`); the lab's other scenarios are skipped. */
+  only?: string[];
+  /** Keep the wire transcript of passing scenarios too (`--replay` shows it); failures always have one. */
+  keepTranscripts?: boolean;
 }
 
-export async function runLab({ lab, target, capMs = DEFAULT_CAP_MS, signal, extraTests = [] }: RunOptions): Promise<LabResult> {
+export async function runLab({ lab, target, capMs = DEFAULT_CAP_MS, signal, extraTests = [], only, keepTranscripts = false }: RunOptions): Promise<LabResult> {
   const started = performance.now();
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-run-'));
   const resultsFile = path.join(runDir, 'results.json');
   try {
-    const runError = await superviseVitest(lab, target, runDir, resultsFile, capMs, signal, extraTests);
+    const runError = await superviseVitest(lab, target, runDir, resultsFile, capMs, signal, extraTests, { only, keepTranscripts });
     const raw = readRaw(resultsFile);
     const loadError = raw?.loadErrors.length ? `The tests could not load:\n${raw.loadErrors.join('\n')}` : undefined;
     return {
@@ -40,7 +44,7 @@ export async function runLab({ lab, target, capMs = DEFAULT_CAP_MS, signal, extr
       slug: lab.slug,
       title: lab.title,
       target,
-      scenarios: merge(lab, raw?.scenarios ?? [], runError ?? loadError),
+      scenarios: merge(lab, raw?.scenarios ?? [], runError ?? loadError, only),
       ...(runError || loadError ? { runError: runError ?? loadError } : {}),
       durationMs: Math.round(performance.now() - started),
     };
@@ -50,7 +54,16 @@ export async function runLab({ lab, target, capMs = DEFAULT_CAP_MS, signal, extr
 }
 
 /** Resolves with an error sentence when the run did not end on its own, else undefined. */
-function superviseVitest(lab: Lab, target: string, runDir: string, resultsFile: string, capMs: number, signal?: AbortSignal, extraTests: string[] = []): Promise<string | undefined> {
+function superviseVitest(
+  lab: Lab,
+  target: string,
+  runDir: string,
+  resultsFile: string,
+  capMs: number,
+  signal?: AbortSignal,
+  extraTests: string[] = [],
+  selection: Pick<RunOptions, 'only' | 'keepTranscripts'> = {},
+): Promise<string | undefined> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = {};
     // A lab run started from inside another vitest (the kit's self-test) must not inherit its worker state.
@@ -59,6 +72,8 @@ function superviseVitest(lab: Lab, target: string, runDir: string, resultsFile: 
       SOCKETLAB_TARGET: target,
       SOCKETLAB_TEST_FILE: path.join(repoRoot, lab.tests),
       SOCKETLAB_EXTRA_TESTS: JSON.stringify(extraTests),
+      ...(selection.only ? { SOCKETLAB_ONLY: JSON.stringify(selection.only) } : {}),
+      ...(selection.keepTranscripts ? { SOCKETLAB_KEEP_TRANSCRIPTS: '1' } : {}),
       SOCKETLAB_RESULTS: resultsFile,
       SOCKETLAB_RUN_DIR: runDir,
       NODE_ENV: 'test',
@@ -114,12 +129,12 @@ function readRaw(file: string): RawRun | undefined {
   }
 }
 
-/** Every scenario of the manifest, in teaching order, with what the run said about it. */
-function merge(lab: Lab, raw: RawScenario[], runError: string | undefined): ScenarioResult[] {
-  return lab.scenarios.map((spec) => {
+/** Every scenario of the manifest that was asked for, in teaching order, with what the run said about it. */
+function merge(lab: Lab, raw: RawScenario[], runError: string | undefined, only?: string[]): ScenarioResult[] {
+  return lab.scenarios.filter((spec) => !only || only.includes(spec.id)).map((spec) => {
     const found = raw.find((r) => r.id === spec.id);
     const base = { id: spec.id, title: spec.title, durationMs: found?.durationMs ?? 0 };
-    if (found?.state === 'passed') return { ...base, status: 'pass' };
+    if (found?.state === 'passed') return { ...base, status: 'pass', ...(found.connections ? { connections: found.connections } : {}) };
     if (!found || found.state === 'pending' || found.state === 'skipped') {
       return { ...base, status: 'error', failure: { message: runError ? `Not run: ${firstLine(runError)}` : 'Not run.', connections: [] } };
     }

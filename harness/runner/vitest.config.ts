@@ -8,12 +8,16 @@ const testFile = process.env.SOCKETLAB_TEST_FILE;
 if (!testFile) throw new Error('SOCKETLAB_TEST_FILE is not set: lab tests run through `npm run lab`.');
 // An instructor's private scenarios (`npm run check -- --extra <dir>`) live outside the kit.
 const extraTests = JSON.parse(process.env.SOCKETLAB_EXTRA_TESTS ?? '[]') as string[];
+// `--replay` runs chosen scenarios only; test names are scenario ids, matched whole.
+const only = process.env.SOCKETLAB_ONLY ? (JSON.parse(process.env.SOCKETLAB_ONLY) as string[]) : undefined;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // The kit's harness/ folder, with forward slashes (what Vite's alias expects on every OS).
 const kitHarness = fileURLToPath(new URL('..', import.meta.url)).replaceAll('\\', '/');
 
 export default defineConfig({
   test: {
     include: [testFile, ...extraTests],
+    ...(only ? { testNamePattern: new RegExp(`^(?:${only.map(escapeRegExp).join('|')})$`) } : {}),
     watch: false,
     pool: 'forks',
     maxWorkers: 1,
