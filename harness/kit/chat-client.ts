@@ -14,7 +14,9 @@ const SHOWN_CHARS = 160;
 
 /** A message as one short line of JSON, for failure messages. */
 export function show(message: unknown): string {
-  const json = JSON.stringify(message) ?? String(message);
+  // JSON escapes "\n" and the other C0 controls, but not C1 controls or U+2028/U+2029, which
+  // would break or hide the line in a terminal.
+  const json = (JSON.stringify(message) ?? String(message)).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return json.length > SHOWN_CHARS ? `${json.slice(0, SHOWN_CHARS)}… (${json.length} characters)` : json;
 }
 

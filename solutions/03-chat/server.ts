@@ -58,7 +58,7 @@ function encode(message: ServerMessage): Buffer {
  * Nobody else waits for it: the others' frames go into their own sockets' queues.
  */
 function deliver(client: Client, frame: Buffer): void {
-  if (client.socket.destroyed) return;
+  if (!client.socket.writable) return; // it is closing: nothing more can be sent to it
   client.socket.write(frame);
   if (client.socket.writableLength > MAX_QUEUED_BYTES) {
     console.log(`${client.address}: ${client.socket.writableLength} bytes waiting, it is not reading: disconnecting it`);

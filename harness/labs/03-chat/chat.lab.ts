@@ -47,7 +47,7 @@ defineLab(findLab('chat')!, {
 
     const expected = (names.length - 1) * rounds;
     const received = await Promise.all(clients.map((client) => client.collect(expected, `the lines of the ${names.length - 1} other clients`)));
-    for (const [i, messages] of received.entries()) checkEachLineOnce(names[i]!, messages, names, rounds);
+    for (const [i, messages] of received.entries()) checkEachLineOnce(names[i]!, messages, names);
     checkSameOrder(names, received);
     // Nothing more is on its way: the next message each client gets is the answer to its who.
     for (const client of clients) await client.expectRoster(names);
@@ -214,9 +214,8 @@ defineLab(findLab('chat')!, {
     await talker.wire.send(frames(burst.slice(0, 100)), 'burst lines 1-100 in one write');
     quitter.quit();
     resetter.wire.reset();
-    await midframe.wire.send(frame(json({ type: 'chat', text: 'cut short' })).subarray(0, 9), 'the first 9 bytes of a frame');
-    midframe.wire.socket.destroy();
-    midframe.wire.log.add('closed', 'the harness closed the connection in the middle of a frame');
+    await midframe.wire.send(frame(json({ type: 'chat', text: 'cut short' })).subarray(0, 9), 'the first 9 bytes of a frame, then the end of the stream');
+    midframe.quit();
     stranger.wire.reset();
     await talker.wire.send(frames(burst.slice(100)), 'burst lines 101-200 in one write');
 
@@ -287,10 +286,11 @@ defineLab(findLab('chat')!, {
 });
 
 /**
- * Each client got every line of the others exactly once, never its own, and each sender's
- * lines in the order that sender wrote them.
+ * Among the lines a client collected (as many as the others sent): none twice, none of its
+ * own, none made up, and each sender's lines in the order that sender wrote them. With the
+ * count right and no line twice, every line is there.
  */
-function checkEachLineOnce(name: string, messages: ChatMessage[], names: string[], rounds: number): void {
+function checkEachLineOnce(name: string, messages: ChatMessage[], names: string[]): void {
   const seen = new Set<string>();
   const lastRound = new Map<string, number>();
   for (const message of messages) {
@@ -309,7 +309,6 @@ function checkEachLineOnce(name: string, messages: ChatMessage[], names: string[
     check(Number(round[1]) > previous, `${name} received ${sender}'s round ${round[1]} line after its round ${previous} line: lines from one sender must keep their order.`, { actual: show(message) });
     lastRound.set(sender, Number(round[1]));
   }
-  check(seen.size === (names.length - 1) * rounds, `${name} did not receive every other client's lines.`);
 }
 
 /**
