@@ -10,8 +10,12 @@ import { defineLab } from '../../kit/scenario.ts';
 import { ChatClient, checkSameNames, show, type ChatMessage } from '../../kit/chat-client.ts';
 import { ScenarioFailure, check } from '../../kit/failure.ts';
 import { frame, header } from '../../kit/frames.ts';
+import { ChatTraffic } from './chat-traffic.ts';
 
 const json = (value: unknown) => JSON.stringify(value);
+
+/** Slow-reader batches the talker sends ahead of what the listener has received. */
+const IN_FLIGHT = 2;
 
 defineLab(findLab('chat')!, {
   'two-clients': async ({ connect }) => {
@@ -165,7 +169,7 @@ defineLab(findLab('chat')!, {
     // The listener must take in batch `b` while the talker sends the next ones: the room runs
     // at the speed of its readers, whatever `slow` does.
     const receive = async (b: number) => {
-      for (let line = 1; line <= ChatTraffic.LINES_PER_BATCH; line++) {
+      for (let line = 1; line <= traffic.linesPerBatch; line++) {
         const what = `talker's line ${line} of batch ${b} (${traffic.mib(b)} MiB into the traffic), relayed to listener while slow does not read`;
         let message = await listener.next({ what });
         if (message.type === 'left' && message.name === 'slow') {
@@ -180,17 +184,17 @@ defineLab(findLab('chat')!, {
       }
     };
     let sent = 0;
-    while (sent < ChatTraffic.MAX_BATCHES && !slowLeft) {
+    while (sent < traffic.maxBatches && !slowLeft) {
       sent++;
-      await talker.wire.send(traffic.batch(sent), `batch ${sent}: ${ChatTraffic.LINES_PER_BATCH} chat lines of ${ChatTraffic.TEXT_CHARS} characters in one write`);
-      if (sent > ChatTraffic.IN_FLIGHT) await receive(sent - ChatTraffic.IN_FLIGHT);
+      await talker.wire.send(traffic.batch(sent), `batch ${sent}: ${traffic.linesPerBatch} chat lines of ${traffic.textChars} characters in one write`);
+      if (sent > IN_FLIGHT) await receive(sent - IN_FLIGHT);
     }
-    for (let b = Math.max(1, sent - ChatTraffic.IN_FLIGHT + 1); b <= sent; b++) await receive(b);
+    for (let b = Math.max(1, sent - IN_FLIGHT + 1); b <= sent; b++) await receive(b);
 
     if (!slowLeft) {
       throw new ScenarioFailure(
         `slow stopped reading, and after ${traffic.mib(sent)} MiB of chat it was still in the room: the server kept queuing everything for it, without a limit.`,
-        { kind: 'mismatch', expected: `the notice ${show({ type: 'left', name: 'slow' })} once more than MAX_QUEUED_BYTES waited for slow`, actual: `${sent * ChatTraffic.LINES_PER_BATCH} chat lines relayed, and no such notice` },
+        { kind: 'mismatch', expected: `the notice ${show({ type: 'left', name: 'slow' })} once more than MAX_QUEUED_BYTES waited for slow`, actual: `${sent * traffic.linesPerBatch} chat lines relayed, and no such notice` },
       );
     }
     await talker.expect({ type: 'left', name: 'slow' }, { what: 'the notice that slow left' });
@@ -330,39 +334,5 @@ function checkSameOrder(names: string[], received: ChatMessage[][]): void {
         });
       }
     }
-  }
-}
-
-/**
- * The slow-reader traffic: batches of 1000-character chat lines, each batch one write. A
- * client that does not read is absorbed by the kernel's socket buffers first (about 4 MiB
- * on Linux loopback) before anything piles up in the server's writableLength, so the
- * traffic has to be well over that; it stops by itself at MAX_BATCHES.
- */
-class ChatTraffic {
-  static readonly LINES_PER_BATCH = 60;
-  static readonly TEXT_CHARS = 1000;
-  /** 160 batches of about 61 KiB: about 9.7 MiB, over twice what the kernel absorbs. */
-  static readonly MAX_BATCHES = 160;
-  /** Batches sent ahead of what the listener has received. */
-  static readonly IN_FLIGHT = 2;
-  private readonly filler = '.'.repeat(ChatTraffic.TEXT_CHARS);
-  private batchBytes = 0;
-
-  text(batch: number, line: number): string {
-    const label = `batch ${batch} line ${line} `;
-    return label + this.filler.slice(label.length);
-  }
-
-  batch(batch: number): Buffer {
-    const frames = Array.from({ length: ChatTraffic.LINES_PER_BATCH }, (_, i) => frame(json({ type: 'chat', text: this.text(batch, i + 1) })));
-    const bytes = Buffer.concat(frames);
-    this.batchBytes = bytes.length;
-    return bytes;
-  }
-
-  /** MiB of chat sent up to and including `batch`, to one decimal. */
-  mib(batch: number): string {
-    return ((batch * this.batchBytes) / (1024 * 1024)).toFixed(1);
   }
 }
