@@ -32,8 +32,11 @@ export interface ScenarioContext {
   connect(label?: string, options?: { view?: 'bytes' | 'frames' }): Promise<TestClient>;
   /** Kills the program as a crash or power cut would (SIGKILL: no chance to clean up). */
   crash(): Promise<void>;
-  /** Starts the program again on the same data folder (after `crash()`, or killing it first). */
-  restart(): Promise<LearnerProgram>;
+  /**
+   * Starts the program again on the same data folder (killing it first if it runs).
+   * `extraArgs` are added after the lab's own arguments, for this start only.
+   */
+  restart(extraArgs?: string[]): Promise<LearnerProgram>;
 }
 
 export type ScenarioFn = (ctx: ScenarioContext) => Promise<void>;
@@ -60,12 +63,16 @@ class Starter {
     private readonly args: (dataDir: string) => string[],
   ) {}
 
-  async start(dataDir: string): Promise<LearnerProgram> {
-    if (this.startFailure) throw new StartError(`Not run: ${this.startFailure.message}`, this.startFailure.output);
+  /**
+   * `first` marks a scenario's opening start (fresh folder, lab arguments): only its failure
+   * is remembered. A restart may fail on purpose (lab 4: a corrupt store must stop the program).
+   */
+  async start(dataDir: string, extraArgs: string[], first: boolean): Promise<LearnerProgram> {
+    if (first && this.startFailure) throw new StartError(`Not run: ${this.startFailure.message}`, this.startFailure.output);
     try {
-      return await LearnerProgram.start({ entry: this.entry, args: this.args(dataDir) });
+      return await LearnerProgram.start({ entry: this.entry, args: [...this.args(dataDir), ...extraArgs] });
     } catch (err) {
-      if (err instanceof StartError) this.startFailure ??= err;
+      if (first && err instanceof StartError) this.startFailure ??= err;
       throw err;
     }
   }
@@ -77,6 +84,7 @@ class Session implements ScenarioContext {
   readonly dataDir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-data-'));
   private readonly clients: TestClient[] = [];
   private current: LearnerProgram | undefined;
+  private starts = 0;
 
   constructor(private readonly starter: Starter) {}
 
@@ -91,9 +99,11 @@ class Session implements ScenarioContext {
   }
 
   // Arrow functions: scenarios destructure the context (`async ({ connect }) => …`).
-  readonly restart = async (): Promise<LearnerProgram> => {
+  readonly restart = async (extraArgs: string[] = []): Promise<LearnerProgram> => {
     await this.current?.kill();
-    this.current = await this.starter.start(this.dataDir);
+    this.current = undefined;
+    const first = this.starts++ === 0;
+    this.current = await this.starter.start(this.dataDir, extraArgs, first);
     return this.current;
   };
 
