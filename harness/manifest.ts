@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { echoScenarios } from './labs/01-echo/scenarios.ts';
 import { framingScenarios } from './labs/02-framing/scenarios.ts';
 import { chatScenarios } from './labs/03-chat/scenarios.ts';
+import { loginScenarios } from './labs/04-login/scenarios.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -81,6 +82,19 @@ export const labs: Lab[] = [
     tests: 'harness/labs/03-chat/chat.lab.ts',
     docs: 'docs/03-chat.md',
     scenarios: chatScenarios,
+    carries: [{ file: 'framing.ts', from: '02-framing' }],
+  },
+  {
+    number: 4,
+    slug: 'login',
+    folder: '04-login',
+    title: 'Login',
+    teaches: 'accounts that survive an attacker and a crash: salted slow hashes, lockout, atomic writes',
+    entry: 'server.ts',
+    programArgs: (dataDir) => ['--data', dataDir],
+    tests: 'harness/labs/04-login/login.lab.ts',
+    docs: 'docs/04-login.md',
+    scenarios: loginScenarios,
     carries: [{ file: 'framing.ts', from: '02-framing' }],
   },
 ];
