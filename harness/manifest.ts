@@ -7,6 +7,7 @@ import { echoScenarios } from './labs/01-echo/scenarios.ts';
 import { framingScenarios } from './labs/02-framing/scenarios.ts';
 import { chatScenarios } from './labs/03-chat/scenarios.ts';
 import { loginScenarios } from './labs/04-login/scenarios.ts';
+import { encryptionScenarios } from './labs/05-encryption/scenarios.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -95,6 +96,19 @@ export const labs: Lab[] = [
     tests: 'harness/labs/04-login/login.lab.ts',
     docs: 'docs/04-login.md',
     scenarios: loginScenarios,
+    carries: [{ file: 'framing.ts', from: '02-framing' }],
+  },
+  {
+    number: 5,
+    slug: 'encryption',
+    folder: '05-encryption',
+    title: 'Encryption',
+    teaches: 'a secure channel before anything secret is said: X25519, HKDF, AES-GCM with counters, a pinned server key',
+    entry: 'server.ts',
+    programArgs: (dataDir) => ['--data', dataDir],
+    tests: 'harness/labs/05-encryption/encryption.lab.ts',
+    docs: 'docs/05-encryption.md',
+    scenarios: encryptionScenarios,
     carries: [{ file: 'framing.ts', from: '02-framing' }],
   },
 ];

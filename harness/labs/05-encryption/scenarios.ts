@@ -1,0 +1,3 @@
+import type { ScenarioSpec } from '../../manifest.ts';
+
+export const encryptionScenarios: ScenarioSpec[] = [];
