@@ -135,8 +135,16 @@ export class TestClient {
     return within(
       DEFAULT_WAIT_MS * 5,
       `the program to accept ${bytes.length} bytes (is it reading?)`,
-      new Promise<void>((resolve, reject) => this.socket.write(bytes, (err) => (err ? reject(err) : resolve()))),
+      new Promise<void>((resolve, reject) => this.socket.write(bytes, (err) => (err ? reject(this.sendFailure(err, bytes.length)) : resolve()))),
     );
+  }
+
+  /** A write refused because the program closed or reset the connection is the program's doing, not a harness bug. */
+  private sendFailure(err: NodeJS.ErrnoException, size: number): Error {
+    const peerGone = ['EPIPE', 'ECONNRESET', 'ECONNABORTED'].includes(err.code ?? '') || (err.code === 'ERR_STREAM_DESTROYED' && (this.peerEnded || this.error !== undefined));
+    if (!peerGone) return err;
+    const code = this.error?.code ?? err.code!;
+    return new ScenarioFailure(`The harness could not send ${size} bytes: your program had already closed the connection (${code}).`, { kind: 'closed', code });
   }
 
   /** Sends one frame (4-byte length + body) in one write. Objects are sent as JSON. */
