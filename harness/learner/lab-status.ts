@@ -1,0 +1,30 @@
+// A lab's status as the menu and `npm run progress` show it: not started, failing N of M,
+// or passed, judged by its last run; and which lab comes next.
+
+import { labs, type Lab } from '../manifest.ts';
+import type { Progress } from './progress-store.ts';
+
+export type LabStatus = { kind: 'not-started' } | { kind: 'failing'; failing: number; total: number } | { kind: 'passed' };
+
+export function statusOf(progress: Progress, lab: Lab): LabStatus {
+  const last = progress.labs[lab.folder]?.last;
+  if (!last) return { kind: 'not-started' };
+  if (last.total > 0 && last.passed === last.total) return { kind: 'passed' };
+  return { kind: 'failing', failing: last.total - last.passed, total: last.total };
+}
+
+export function statusLabel(status: LabStatus): string {
+  switch (status.kind) {
+    case 'not-started':
+      return 'not started';
+    case 'failing':
+      return `failing ${status.failing} of ${status.total}`;
+    case 'passed':
+      return 'passed';
+  }
+}
+
+/** The first lab, in order, that has not passed; when every lab passed, the last one. */
+export function nextLab(progress: Progress): Lab {
+  return labs.find((lab) => statusOf(progress, lab).kind !== 'passed') ?? labs.at(-1)!;
+}
