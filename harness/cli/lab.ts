@@ -1,21 +1,55 @@
 // `npm run lab <n>`: runs one lab's hidden scenarios against the learner's program and
 // explains the result. Exit status: 0 all passed, 1 some failed, 2 usage error, 130 Ctrl+C.
+// Also: `watch` (run again on every save), `replay` (the last failing scenario alone),
+// `plan` (what the tests will do), and with no lab at a terminal, a menu.
+//
+// npm keeps `--watch` for itself in `npm run lab 3 --watch`, so each mode is also a plain
+// word: `npm run lab 3 watch` works as well as `npm run lab -- 3 --watch`.
 
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findLab, labs } from '../manifest.ts';
+import { findLab, labs, repoRoot, type Lab } from '../manifest.ts';
 import { formatLabResult } from '../report/format.ts';
 import { styleFor } from '../report/style.ts';
 import { failed } from '../runner/results.ts';
 import { runLab } from '../runner/run-lab.ts';
+import { beforeClosingLine, recordAndAdvise } from '../learner/after-run.ts';
+import { renderGuide } from '../learner/docs-view.ts';
+import { findGuide, guideExists } from '../learner/guides.ts';
+import { nextHint } from '../learner/hint-giver.ts';
+import { formatHint } from '../learner/hint-view.ts';
+import { keysFrom } from '../learner/keys.ts';
+import { statusOf } from '../learner/lab-status.ts';
+import { formatPlan } from '../learner/plan.ts';
+import { labProgress, ProgressStore } from '../learner/progress-store.ts';
+import { chooseAction, chooseLab, isPromptCancel, labChoiceLine } from '../learner/prompts.ts';
+import { formatReplay } from '../learner/replay-view.ts';
+import { formatSolutionDiff } from '../learner/solution-diff.ts';
+import { isInteractive, screenWidth, showLong } from '../learner/terminal.ts';
+import { watchLab } from '../learner/watch-mode.ts';
 import { resolveTarget } from './target.ts';
 import { runCli, UsageError } from './usage-error.ts';
 
-const usage = `usage: npm run lab -- <lab> [--target <folder>] [--verbose] [--json]
+const MODES = ['watch', 'replay', 'plan'] as const;
+type Mode = (typeof MODES)[number];
+
+const usage = `usage: npm run lab [<lab> [watch | replay | plan]] [-- --target <folder>] [--verbose] [--json]
 
   <lab>              a lab number or name: ${labs.map((l) => `${l.number} (${l.slug})`).join(', ')}
+                     with no lab: a menu at a terminal, else this list
+  watch              run the tests, then again every time you save a file of the lab
+                     (keys: h hint, d guide, r run again, q quit)
+  replay             run again only the scenario that failed last, and show its conversation
+  plan               list what the tests will do, in plain words
   --target <folder>  test another implementation tree: "solutions", or any folder laid out like labs/
   --verbose          explain every failed scenario in full, not only the first
-  --json             print the results as JSON instead of text`;
+  --json             print the results as JSON instead of text
+
+Options after "--" (npm keeps the rest for itself): npm run lab -- 3 --watch works too.`;
+
+const style = styleFor(process.stdout);
+const store = new ProgressStore();
+const learnerTree = path.join(repoRoot, 'labs');
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,6 +58,9 @@ async function main(): Promise<number> {
       target: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
+      replay: { type: 'boolean', default: false },
+      plan: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -31,33 +68,119 @@ async function main(): Promise<number> {
     console.log(usage);
     return 0;
   }
-  if (positionals.length === 0) {
-    console.log(`The labs:\n${labs.map((l) => `  ${String(l.number).padStart(2)}  ${l.slug.padEnd(10)} ${l.title}: ${l.teaches}`).join('\n')}\n\n${usage}`);
+  const words = positionals.filter((word): word is Mode => (MODES as readonly string[]).includes(word));
+  const modes = [...new Set([...words, ...MODES.filter((mode) => values[mode])])];
+  const rest = positionals.filter((word) => !(MODES as readonly string[]).includes(word));
+  if (modes.length > 1) throw new UsageError(`choose one of watch, replay and plan, got: ${modes.join(', ')}`);
+  const mode = modes[0];
+  if (mode && values.json) throw new UsageError(`--json gives the results of one run; it does not go with ${mode}`);
+
+  if (rest.length === 0) {
+    if (mode) throw new UsageError(`${mode} needs a lab, for example: npm run lab 1 ${mode}`);
+    if (isInteractive() && !values.json) return menu();
+    console.log(`The labs:\n${labList()}\n\n${usage}`);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`one lab at a time, got: ${positionals.join(' ')}`);
-  const lab = findLab(positionals[0]!);
-  if (!lab) throw new UsageError(`there is no lab "${positionals[0]}"; the labs are ${labs.map((l) => `${l.number} (${l.slug})`).join(', ')}`);
+  if (rest.length > 1) throw new UsageError(`one lab at a time, got: ${rest.join(' ')}`);
+  const lab = findLab(rest[0]!);
+  if (!lab) throw new UsageError(`there is no lab "${rest[0]}"; the labs are ${labs.map((l) => `${l.number} (${l.slug})`).join(', ')}`);
+
+  if (mode === 'plan') {
+    console.log(formatPlan(lab, style, screenWidth()));
+    return 0;
+  }
   const target = resolveTarget(values.target, lab);
+  if (mode === 'watch') return watch(lab, target, values.verbose);
+  if (mode === 'replay') return replay(lab, target);
+  return runOnce(lab, target, { verbose: values.verbose, json: values.json });
+}
 
-  // Ctrl+C: stop the run, which kills every process it started, then leave.
+function labList(): string {
+  const progress = store.load();
+  return labs.map((lab) => `  ${labChoiceLine(lab, statusOf(progress, lab), style)}   ${lab.teaches}`).join('\n');
+}
+
+/** Ctrl+C and friends: abort whatever runs, which kills every process it started. */
+function interruption(): AbortSignal {
   const interrupt = new AbortController();
-  process.once('SIGINT', () => interrupt.abort());
-  process.once('SIGTERM', () => interrupt.abort());
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => interrupt.abort());
+  return interrupt.signal;
+}
 
-  if (!values.json && process.stdout.isTTY) process.stdout.write(`Running lab ${lab.number} (${lab.title}) against ${target} …\r`);
-  const result = await runLab({ lab, target, signal: interrupt.signal });
-  if (process.stdout.isTTY && !values.json) process.stdout.write('\x1b[2K');
-  if (interrupt.signal.aborted) {
+async function runOnce(lab: Lab, target: string, options: { verbose: boolean; json: boolean }): Promise<number> {
+  const signal = interruption();
+  if (!options.json && process.stdout.isTTY) process.stdout.write(`Running lab ${lab.number} (${lab.title}) against ${target} …\r`);
+  const result = await runLab({ lab, target, signal });
+  if (process.stdout.isTTY && !options.json) process.stdout.write('\x1b[2K');
+  if (signal.aborted) {
     console.error('Interrupted: the lab run was stopped and its processes killed.');
     return 130;
   }
-  if (values.json) {
-    console.log(JSON.stringify(result, null, 2));
-  } else {
-    console.log(formatLabResult(result, styleFor(process.stdout), { verbose: values.verbose }));
-  }
+  const advice = target === learnerTree ? recordAndAdvise(result, { lab, store, style, askForHint: `Run npm run hint ${lab.number}` }) : [];
+  if (options.json) console.log(JSON.stringify(result, null, 2));
+  else console.log(beforeClosingLine(formatLabResult(result, style, { verbose: options.verbose }), advice));
   return failed(result) === 0 && !result.runError ? 0 : 1;
+}
+
+async function watch(lab: Lab, target: string, verbose: boolean): Promise<number> {
+  const keys = keysFrom(process.stdin);
+  try {
+    return await watchLab({ lab, target, learnerTree: target === learnerTree, store, style, screen: process.stdout, interactive: isInteractive(), keys, verbose, signal: interruption() });
+  } finally {
+    keys.close();
+  }
+}
+
+async function replay(lab: Lab, target: string): Promise<number> {
+  const saved = labProgress(store.load(), lab).lastFailing;
+  if (!saved) throw new UsageError(`nothing to replay yet: no failing run of lab ${lab.number} is saved; run npm run lab ${lab.number} first`);
+  if (!lab.scenarios.some((s) => s.id === saved.scenario)) {
+    throw new UsageError(`the saved scenario "${saved.scenario}" is no longer part of lab ${lab.number}; run npm run lab ${lab.number} again`);
+  }
+  const signal = interruption();
+  const result = await runLab({ lab, target, signal, only: [saved.scenario], keepTranscripts: true });
+  if (signal.aborted) {
+    console.error('Interrupted: the replay was stopped and its processes killed.');
+    return 130;
+  }
+  console.log(formatReplay(result, saved, lab, style));
+  return failed(result) === 0 && !result.runError ? 0 : 1;
+}
+
+/** `npm run lab` at a terminal: pick a lab (the next unfinished one is preselected), then what to do. */
+async function menu(): Promise<number> {
+  try {
+    const progress = store.load();
+    const lab = await chooseLab(progress, style);
+    const action = await chooseAction(lab, statusOf(progress, lab));
+    switch (action) {
+      case 'watch':
+        return watch(lab, learnerTree, false);
+      case 'run':
+        return runOnce(lab, learnerTree, { verbose: false, json: false });
+      case 'plan':
+        console.log(formatPlan(lab, style, screenWidth()));
+        return 0;
+      case 'hint':
+        console.log(formatHint(nextHint(store, lab), lab, { style, width: screenWidth(), again: `npm run hint ${lab.number}` }));
+        return 0;
+      case 'solution':
+        await showLong(formatSolutionDiff(lab, learnerTree, path.join(repoRoot, 'solutions'), style));
+        return 0;
+      case 'docs': {
+        const guide = findGuide(String(lab.number));
+        if (!guide || !guideExists(guide)) {
+          console.log(`The guide for lab ${lab.number} is not written yet.`);
+          return 0;
+        }
+        await showLong(renderGuide(guide, { color: style.color.level > 0, width: screenWidth() }));
+        return 0;
+      }
+    }
+  } catch (err) {
+    if (isPromptCancel(err)) return 0; // Ctrl+C in the menu: the learner changed their mind.
+    throw err;
+  }
 }
 
 await runCli(main);
