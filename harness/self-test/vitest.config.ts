@@ -2,6 +2,7 @@
 // its solution, its stub and its broken fixtures. Lab runs are whole processes, so these
 // tests are slow-ish and run two files at a time on a 2-core machine.
 
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -13,5 +14,7 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 30_000,
     reporters: ['default', './harness/self-test/closing-line-reporter.ts'],
+    // Lab runs of labs/ record the learner's progress: the kit's own runs must not pose as the learner's.
+    env: { SOCKETLAB_STATE_DIR: path.resolve('.socketlab', 'self-test') },
   },
 });
