@@ -1,8 +1,11 @@
 // Renders a scenario's wire transcript: one block per connection, one line per event,
 // time since the scenario began, direction, size, and the bytes (text escaped, binary hex).
+// A connection opened with the frames view (lab 2 on) shows its bytes as frames instead:
+// where each frame starts and ends, its length and body, and how writes and reads cut them.
 
 import { preview } from '../kit/bytes.ts';
 import { eventBytes, type ConnectionRecord, type WireEvent } from '../kit/transcript.ts';
+import { FrameReader } from './frame-view.ts';
 import type { Style } from './style.ts';
 
 /** Events shown per connection before the middle is elided. */
@@ -10,22 +13,54 @@ const HEAD_EVENTS = 24;
 const TAIL_EVENTS = 8;
 /** Bytes previewed per write or read: enough to recognise, short enough to scan. */
 const PREVIEW_BYTES = 48;
+/** Frames listed per write or read; the middle of a longer list is summed up in one line. */
+const FRAMES_LISTED = 4;
+
+type FrameReaders = Record<'sent' | 'received', FrameReader>;
 
 export function renderTranscript(connections: ConnectionRecord[], style: Style): string[] {
   const lines: string[] = [];
   for (const connection of connections) {
     lines.push(`  ${style.color.bold(connection.label)}`);
-    const events = connection.events;
-    const elide = events.length > HEAD_EVENTS + TAIL_EVENTS;
-    const shown = elide ? [...events.slice(0, HEAD_EVENTS), undefined, ...events.slice(-TAIL_EVENTS)] : events;
-    for (const event of shown) {
-      if (!event) {
-        lines.push(style.color.dim(`    … ${events.length - HEAD_EVENTS - TAIL_EVENTS} more events …`));
+    // Frames are read from the first event on, elided ones included: where a frame starts
+    // depends on every byte before it.
+    const frames: FrameReaders | undefined = connection.view === 'frames' ? { sent: new FrameReader('write'), received: new FrameReader('read') } : undefined;
+    const described = connection.events.map((event) => ({ event, text: frames ? describeFrames(event, frames, style) : [describe(event, style)] }));
+    const elide = described.length > HEAD_EVENTS + TAIL_EVENTS;
+    const shown = elide ? [...described.slice(0, HEAD_EVENTS), undefined, ...described.slice(-TAIL_EVENTS)] : described;
+    for (const item of shown) {
+      if (!item) {
+        lines.push(style.color.dim(`    … ${described.length - HEAD_EVENTS - TAIL_EVENTS} more events …`));
         continue;
       }
-      lines.push(`    ${style.color.dim(time(event.at))}  ${describe(event, style)}`);
+      const [first, ...more] = item.text;
+      // Lines after the first (one per frame) sit under the event's description.
+      lines.push(`    ${style.color.dim(time(item.event.at))}  ${first}`, ...more.map((line) => `${' '.repeat(17)}${line}`));
     }
+    if (frames) lines.push(...unfinishedFrames(frames, style));
   }
+  return lines;
+}
+
+/** One event of a frames-view connection: a line beside the time, then one line per frame when there are several. */
+function describeFrames(event: WireEvent, readers: FrameReaders, style: Style): string[] {
+  if (event.kind !== 'sent' && event.kind !== 'received') return [describe(event, style)];
+  const unit = event.kind === 'sent' ? 'write' : 'read';
+  const { parts, whole } = readers[event.kind].read(eventBytes(event), event.size ?? 0);
+  const head = direction(event, style);
+  if (parts.length === 1) return [`${head}  ${parts[0]}${note(event)}`];
+  const count = whole === parts.length ? `${whole} frames in one ${unit}` : `pieces of ${parts.length} frames in one ${unit}`;
+  const listed = parts.length > FRAMES_LISTED + 1 ? [...parts.slice(0, FRAMES_LISTED), `… ${parts.length - FRAMES_LISTED - 1} more frames …`, parts.at(-1)!] : parts;
+  return [`${head}  ${count}:${note(event)}`, ...listed];
+}
+
+/** After a frames-view connection: the frame each side left unfinished, if any. */
+function unfinishedFrames(readers: FrameReaders, style: Style): string[] {
+  const lines: string[] = [];
+  const sent = readers.sent.unfinished();
+  const received = readers.received.unfinished();
+  if (sent) lines.push(style.color.dim(`    unfinished: the harness's ${sent}`));
+  if (received) lines.push(style.color.yellow(`    unfinished: your program's ${received}`));
   return lines;
 }
 
@@ -33,13 +68,16 @@ function time(ms: number): string {
   return `+${ms.toFixed(1)} ms`.padStart(11);
 }
 
+function direction(event: WireEvent, style: Style): string {
+  return event.kind === 'sent' ? style.color.cyan(`${style.arrowOut} sent ${event.size} B`) : style.color.magenta(`${style.arrowIn} received ${event.size} B`);
+}
+
 function describe(event: WireEvent, style: Style): string {
   const { color } = style;
   switch (event.kind) {
     case 'sent':
-      return `${color.cyan(`${style.arrowOut} sent ${event.size} B`)}  ${preview(eventBytes(event), PREVIEW_BYTES, event.size)}${note(event)}`;
     case 'received':
-      return `${color.magenta(`${style.arrowIn} received ${event.size} B`)}  ${preview(eventBytes(event), PREVIEW_BYTES, event.size)}${note(event)}`;
+      return `${direction(event, style)}  ${preview(eventBytes(event), PREVIEW_BYTES, event.size)}${note(event)}`;
     case 'fault':
       return color.yellow(`! injected on purpose: ${event.note}`);
     case 'error':

@@ -14,8 +14,8 @@ export async function expectEcho(client: TestClient, expected: string | Uint8Arr
   if (!diff) return;
   const message =
     got.length === want.length
-      ? `Waiting for ${what}, a frame came back with the right length but a wrong body: body byte ${diff.offset} differs.`
-      : `Waiting for ${what} (a ${want.length}-byte body), a frame came back with a ${got.length}-byte body.`;
+      ? `Expected ${what}. A frame of the right length came back, but body byte ${diff.offset} is wrong.`
+      : `Expected ${what}, with a body of ${want.length} bytes. The frame that came back has a body of ${got.length} bytes.`;
   throw new ScenarioFailure(message, { kind: 'mismatch', expected: preview(want), actual: preview(got), diff });
 }
 
@@ -26,9 +26,10 @@ export async function expectEcho(client: TestClient, expected: string | Uint8Arr
  * (A pause between two writes would only make separate reads likely, not certain.)
  */
 export async function leaveUnfinished(client: TestClient, bytes: Uint8Array, at: number, marker: string): Promise<void> {
-  client.log.add('fault', `the next frame (${bytes.length} B) is cut after byte ${at}: its first ${at} B ride in one write behind a whole frame, the rest comes later`);
+  const first = at === 1 ? 'its first byte rides' : `its first ${at} bytes ride`;
+  client.log.add('fault', `the next frame (${bytes.length} B) is cut after byte ${at}: ${first} in one write behind a whole frame, the rest comes later`);
   await client.send(Buffer.concat([frame(marker), bytes.subarray(0, at)]));
-  await expectEcho(client, marker, `the echo of the frame "${marker}", which shared its write with the first ${at} bytes of the next frame`);
+  await expectEcho(client, marker, `the echo of the frame "${marker}" (its write also carried the start of the next frame)`);
 }
 
 /** Makes the program read `bytes` in exactly two pieces, cut after byte `at`. */

@@ -31,9 +31,9 @@ defineLab(findLab('framing')!, {
     const client = await open(ctx, 'client');
     const cutMe = frame('cut me up');
     for (let at = 1; at < cutMe.length; at++) {
-      const where = at < FRAME_HEADER_BYTES ? 'inside its header' : at === FRAME_HEADER_BYTES ? 'between header and body' : 'inside its body';
+      const where = at < FRAME_HEADER_BYTES ? 'inside its header' : at === FRAME_HEADER_BYTES ? 'between its header and its body' : 'inside its body';
       await sendCut(client, cutMe, at, `before cut ${at}`);
-      await expectEcho(client, 'cut me up', `the echo of the frame cut after byte ${at} of ${cutMe.length} (${where})`);
+      await expectEcho(client, 'cut me up', `the echo of the frame cut after byte ${at} of ${cutMe.length}, ${where}`);
     }
     // And once more, one byte per write: every read the program makes holds a single byte.
     await client.sendSplit(cutMe, Array.from({ length: cutMe.length }, () => 1), 2);
