@@ -14,6 +14,8 @@ defineLab(findLab('framing')!, {
     const client = await open(ctx, 'client');
     await client.send(frame('hello, frames'));
     await expectEcho(client, 'hello, frames', 'the echo of the frame "hello, frames"');
+    client.halfClose();
+    await client.expectClose({ what: 'the program to close its side after the client half-closed' });
   },
 
   'empty-body': async (ctx) => {

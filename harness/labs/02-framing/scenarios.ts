@@ -6,7 +6,7 @@ import type { ScenarioSpec } from '../../manifest.ts';
 export const framingScenarios: ScenarioSpec[] = [
   {
     id: 'one-frame',
-    title: 'a client sends one frame and gets the same frame back',
+    title: 'a client sends one frame and gets the same frame back; when the client is done, the server closes too',
     hint: 'A frame is a 4-byte length (unsigned, big-endian: buf.readUInt32BE) followed by that many body bytes. Decode the frame, then send its body back with encodeFrame, header and body in one buffer.',
   },
   {
