@@ -112,11 +112,11 @@ export class FrameReader {
     const headerPiece = frame.header.subarray(headerBefore);
     const phrases: string[] = [];
     // A header that arrived whole is simply its length; one in pieces shows the bytes of each.
-    if (headerPiece.length && headerPiece.length < FRAME_HEADER_BYTES) phrases.push(`header bytes ${range(headerBefore, frame.header.length)} of ${FRAME_HEADER_BYTES} ${preview(headerPiece)}`);
+    if (headerPiece.length && headerPiece.length < FRAME_HEADER_BYTES) phrases.push(`header ${range(headerBefore, frame.header.length)} of ${FRAME_HEADER_BYTES} ${preview(headerPiece)}`);
     if (frame.length !== undefined && headerBefore < FRAME_HEADER_BYTES) phrases.push(announced(frame));
     if (frame.length !== undefined && frame.bodyBytes > bodyBefore) {
       const piece = showBody(bodyPiece, frame.bodyBytes - bodyBefore);
-      phrases.push(`body bytes ${range(bodyBefore, frame.bodyBytes)} of ${frame.length} ${piece}`);
+      phrases.push(`body ${range(bodyBefore, frame.bodyBytes)} of ${frame.length} ${piece}`);
     }
     return `${head}: ${phrases.join(', ')}`;
   }
@@ -128,9 +128,9 @@ function announced(frame: FrameInProgress): string {
   return length > FRAME_LIMIT ? `header ${preview(frame.header)} announces ${length} B, over the ${FRAME_LIMIT} B limit` : `length ${length}`;
 }
 
-/** Byte positions counted from 1, as a reader says them: "3", "2–4". */
+/** Byte positions counted from 1, as a reader says them: "byte 3", "bytes 2–4". */
 function range(before: number, after: number): string {
-  return after - before === 1 ? `${after}` : `${before + 1}–${after}`;
+  return after - before === 1 ? `byte ${after}` : `bytes ${before + 1}–${after}`;
 }
 
 /**

@@ -27,6 +27,7 @@ describe('frame reader', () => {
     expect(b!.parts).toEqual(['more of frame #1: header bytes 3–4 of 4 <00 05>, length 5, body bytes 1–2 of 5 "he"']);
     expect(c!.parts).toEqual(['end of frame #1, length 5: "hello" (split across 3 reads)']);
     expect(reader.unfinished()).toBeUndefined();
+    expect(readAll(new FrameReader('read'), bytes.subarray(0, 1))[0]!.parts).toEqual(['start of frame #1: header byte 1 of 4 <00>']);
   });
 
   test('2 frames in one read, then an unfinished one', () => {
