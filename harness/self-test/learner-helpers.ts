@@ -83,3 +83,22 @@ export function cannedResult(lab: Lab, failing: string[] = []): LabResult {
     ),
   };
 }
+
+/** Things that happen asynchronously (changes seen, runs started), awaited in order with a bound. */
+export class Inbox<T> {
+  private readonly items: T[] = [];
+  private readonly waiters: ((item: T) => void)[] = [];
+  readonly all: T[] = [];
+
+  push = (item: T): void => {
+    this.all.push(item);
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(item);
+    else this.items.push(item);
+  };
+
+  next(awaited: string, ms = 10_000): Promise<T> {
+    if (this.items.length) return Promise.resolve(this.items.shift()!);
+    return within(ms, awaited, new Promise<T>((resolve) => this.waiters.push(resolve)));
+  }
+}
