@@ -1,0 +1,73 @@
+// Lab 4: a small chat client, to try your server by hand. Given, complete.
+//
+//   node --import tsx labs/04-login/client.ts [port]        (default 8080)
+//
+// Type a line and press Enter to say it. Commands: /register <name> <password>,
+// /login <name> <password>, /who, /quit. (The password shows on your screen, and it crosses
+// the network as it is, in the clear: lab 5 puts an end to that.)
+// A line that starts with "{" is sent exactly as typed, as the body of one frame, so you can
+// see what your server does with a forged or malformed message.
+
+import net from 'node:net';
+import readline from 'node:readline';
+import { encodeFrame, FrameDecoder } from './framing.ts';
+
+const port = Number(process.argv[2] ?? 8080);
+const socket = net.connect(port, '127.0.0.1');
+const decoder = new FrameDecoder();
+
+function sendJson(text: string): void {
+  socket.write(encodeFrame(Buffer.from(text, 'utf8')));
+}
+
+/** One server message as one line on the screen. */
+function show(body: Buffer): string {
+  const message = JSON.parse(body.toString('utf8'));
+  switch (message.type) {
+    case 'registered':
+      return `* the account ${message.name} is registered: /login ${message.name} <password> to enter`;
+    case 'welcome':
+      return `* you are ${message.name}; here: ${message.present.join(', ')}`;
+    case 'joined':
+      return `* ${message.name} joined`;
+    case 'left':
+      return `* ${message.name} left`;
+    case 'chat':
+      return `[${message.from}] ${message.text}`;
+    case 'who':
+      return `* here: ${message.present.join(', ')}`;
+    case 'error':
+      return `! ${message.code}: ${message.message}`;
+    default:
+      return `? ${body.toString('utf8')}`;
+  }
+}
+
+/** "/login alice my secret" → the message; the password is everything after the name. */
+function account(type: 'register' | 'login', rest: string): string {
+  const space = rest.indexOf(' ');
+  const name = space < 0 ? rest : rest.slice(0, space);
+  const password = space < 0 ? '' : rest.slice(space + 1);
+  return JSON.stringify({ type, name, password });
+}
+
+socket.on('connect', () => console.log(`connected to 127.0.0.1:${port}; /register <name> <password>, then /login <name> <password>`));
+socket.on('data', (chunk) => {
+  for (const body of decoder.push(chunk)) console.log(show(body));
+});
+socket.on('error', (err) => console.log(`connection error: ${err.message}`));
+socket.on('close', () => {
+  console.log('disconnected');
+  process.exit(0);
+});
+
+const input = readline.createInterface({ input: process.stdin });
+input.on('close', () => socket.end()); // Ctrl+D (Ctrl+Z then Enter on Windows)
+input.on('line', (line) => {
+  if (line.startsWith('{')) sendJson(line);
+  else if (line.startsWith('/register ')) sendJson(account('register', line.slice('/register '.length)));
+  else if (line.startsWith('/login ')) sendJson(account('login', line.slice('/login '.length)));
+  else if (line === '/who') sendJson(JSON.stringify({ type: 'who' }));
+  else if (line === '/quit') socket.end();
+  else sendJson(JSON.stringify({ type: 'chat', text: line }));
+});
