@@ -7,6 +7,7 @@ import { echoScenarios } from './labs/01-echo/scenarios.ts';
 import { framingScenarios } from './labs/02-framing/scenarios.ts';
 import { chatScenarios } from './labs/03-chat/scenarios.ts';
 import { loginScenarios } from './labs/04-login/scenarios.ts';
+import { loginProgramArgs } from './labs/04-login/test-settings.ts';
 import { encryptionScenarios } from './labs/05-encryption/scenarios.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -90,9 +91,10 @@ export const labs: Lab[] = [
     slug: 'login',
     folder: '04-login',
     title: 'Login',
-    teaches: 'accounts that survive an attacker and a crash: salted slow hashes, lockout, atomic writes',
+    teaches: 'accounts that survive an attacker and a crash: register and log in, salted slow hashes, limited guessing, a store written atomically',
     entry: 'server.ts',
-    programArgs: (dataDir) => ['--data', dataDir],
+    // The data folder, a low scrypt cost and a short lockout (labs/04-login/settings.ts).
+    programArgs: loginProgramArgs,
     tests: 'harness/labs/04-login/login.lab.ts',
     docs: 'docs/04-login.md',
     scenarios: loginScenarios,
