@@ -9,6 +9,9 @@ import type { FrameWaitOptions, TestClient } from './client.ts';
 /** A message as it came off the wire: a JSON object whose fields are not trusted yet. */
 export type ChatMessage = Record<string, unknown>;
 
+/** What messages travel through: the connection itself, or (lab 5) a secure channel over it. */
+export type MessageTransport = Pick<TestClient, 'sendFrame' | 'expectJson' | 'halfClose'>;
+
 /** Longest JSON shown in a failure; chat lines in load scenarios are 1000 characters. */
 const SHOWN_CHARS = 160;
 
@@ -22,10 +25,17 @@ export function show(message: unknown): string {
 
 export class ChatClient {
   private constructor(
+    /** The connection itself, for faults on the raw socket (reset, stop reading). */
     readonly wire: TestClient,
     /** Who this participant is in failure messages: its name once joined, its label before. */
     public who: string,
+    private readonly transport: MessageTransport = wire,
   ) {}
+
+  /** A participant whose messages go through `channel` (lab 5: a SecureClient, which seals and opens them). */
+  static over(channel: MessageTransport & { wire: TestClient }, who: string): ChatClient {
+    return new ChatClient(channel.wire, who, channel);
+  }
 
   /** Opens a connection without joining. */
   static async connect(connect: ScenarioContext['connect'], label: string): Promise<ChatClient> {
@@ -43,7 +53,7 @@ export class ChatClient {
 
   /** Sends one message (any object, or raw text/bytes for malformed frames) as one frame. */
   async send(message: object | string | Uint8Array, note?: string): Promise<void> {
-    await this.wire.sendFrame(message, note);
+    await this.transport.sendFrame(message, note);
   }
 
   async say(text: string): Promise<void> {
@@ -66,7 +76,7 @@ export class ChatClient {
     const what = options.what ?? `a message for ${this.who}`;
     let value: unknown;
     try {
-      value = await this.wire.expectJson({ ...options, what });
+      value = await this.transport.expectJson({ ...options, what });
     } catch (err) {
       // Say it in the room's words (who waited for which message), not the frame's (a header).
       const wait = err instanceof ScenarioFailure ? err.details.wait : undefined;
@@ -122,7 +132,7 @@ export class ChatClient {
 
   /** Ends the conversation politely: half-close, the way a client that quits says goodbye. */
   quit(): void {
-    this.wire.halfClose();
+    this.transport.halfClose();
   }
 }
 

@@ -14,7 +14,8 @@ export type WireEventKind =
   | 'peer-ended' // the program's FIN arrived: it will send nothing more
   | 'reset' // the harness destroyed the socket abruptly (RST)
   | 'closed' // the socket is fully closed
-  | 'error'; // a socket error, with its code
+  | 'error' // a socket error, with its code
+  | 'note'; // what the harness learned along the way (lab 5: the handshake is done, the server's key)
 
 export interface WireEvent {
   /** Milliseconds since the scenario began. */
@@ -32,6 +33,23 @@ export interface ConnectionRecord {
   /** How the failure view should show this connection's bytes ('frames' from lab 2 on). */
   view: 'bytes' | 'frames';
   events: WireEvent[];
+  /**
+   * Lab 5: what the sealed frames of a secure channel carried, as the harness sealed or opened
+   * them with its session keys, so the frames view shows each ciphertext beside its plaintext.
+   */
+  sealed?: SealedFrame[];
+}
+
+/** One frame of a secure channel (lab 5), in plaintext. */
+export interface SealedFrame {
+  direction: 'sent' | 'received';
+  /** The frame's number in that direction, counted from 1 as the frames view counts (the hello is #1). */
+  frame: number;
+  /** The plaintext's first bytes, base64, and its full size. */
+  plaintext?: string;
+  size?: number;
+  /** What else the harness knows: "a replay of frame #3", "does not open with the session keys". */
+  note?: string;
 }
 
 export class Transcript {
@@ -63,6 +81,17 @@ export class ConnectionLog {
 
   add(kind: WireEventKind, note?: string): void {
     this.record.events.push({ at: this.transcript.elapsed(), kind, ...(note ? { note } : {}) });
+  }
+
+  /** Records what sealed frame #`frame` of one direction carried (its plaintext), or why it has none. */
+  sealed(direction: SealedFrame['direction'], frame: number, plaintext?: Uint8Array, note?: string): void {
+    const kept = plaintext && Buffer.from(plaintext.buffer, plaintext.byteOffset, Math.min(plaintext.length, KEPT_BYTES));
+    (this.record.sealed ??= []).push({
+      direction,
+      frame,
+      ...(plaintext ? { plaintext: kept!.toString('base64'), size: plaintext.length } : {}),
+      ...(note ? { note } : {}),
+    });
   }
 
   bytes(kind: 'sent' | 'received', data: Uint8Array, note?: string): void {
