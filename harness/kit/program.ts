@@ -22,6 +22,9 @@ const guard = fileURLToPath(new URL('./child-guard.ts', import.meta.url));
 // student's submission in a temporary folder) where no node_modules holds tsx.
 const tsxLoader = import.meta.resolve('tsx');
 
+/** Node's arguments to run one of the learner's files as the harness does: tsx, the guard, the file (lab 5 runs a client too). */
+export const learnerNodeArgs = (entry: string): string[] => ['--import', tsxLoader, '--import', guard, entry];
+
 export interface StartOptions {
   /** Absolute path of the program's entry file. */
   entry: string;
