@@ -5,6 +5,7 @@
 // Exit status: 0 when the run completed (whatever the score; with --strict, 1 when any
 // scenario failed), 2 for a usage error, 130 on Ctrl+C.
 
+import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -76,6 +77,7 @@ async function main(): Promise<number> {
   const jobs = positiveInteger(values.jobs, '--jobs') ?? cores;
   const capMs = (positiveNumber(values.cap, '--cap') ?? DEFAULT_CAP_MS / 1000) * 1000;
   const out = path.resolve(here, values.out);
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out must be a folder, and ${out} is a file`);
 
   // Ctrl+C: stop the runs in progress (each kills every process it started), then leave.
   const interrupt = new AbortController();
@@ -84,7 +86,7 @@ async function main(): Promise<number> {
   const settings: Settings = { labs, extras, points, jobs, capMs, out, strict: values.strict, json: values.json, signal: interrupt.signal };
   const submissions = values.submissions;
   const display = values.target ?? 'labs';
-  const target = submissions === undefined ? locateTree(display, labs) : undefined;
+  const target = submissions === undefined ? locateTree(display) : undefined;
   const code = await withScratchFolder(() => (submissions !== undefined ? gradeMany(path.resolve(here, submissions), settings) : gradeOne(display, target!, settings)));
   if (interrupt.signal.aborted) {
     console.error(`Interrupted: the grading was stopped and its processes killed; no ${submissions !== undefined ? 'gradebook' : 'results'} written.`);
@@ -137,10 +139,13 @@ async function gradeMany(submissions: string, { labs, extras, points, jobs, capM
   return strict && book.students.some((s) => s.status !== 'graded' || s.failed > 0) ? 1 : 0;
 }
 
-/** The tree, found the way `npm run lab` finds it; it must hold at least one of the selected labs. */
-function locateTree(value: string, labs: readonly Lab[]): string {
+/**
+ * The tree, found the way `npm run lab` finds it. It is a lab tree when it holds any lab of
+ * the kit; a selected lab it lacks is graded as missing, so the report still shows it.
+ */
+function locateTree(value: string): string {
   let firstError: unknown;
-  for (const lab of labs) {
+  for (const lab of allLabs) {
     try {
       return resolveTarget(value, lab);
     } catch (err) {

@@ -9,6 +9,7 @@ import type { Lab } from '../manifest.ts';
 import type { Extras } from './extra-scenarios.ts';
 import { gradeSubmission, type GradebookRow } from './grade-submission.ts';
 import { gradebook, writeGradebook, type Gradebook } from './gradebook.ts';
+import { pristinePrints } from './kit-integrity.ts';
 import type { Points } from './points.ts';
 import { mapPool } from './pool.ts';
 import type { Progress } from './progress.ts';
@@ -31,6 +32,8 @@ export interface ClassOptions {
 export async function gradeClass(options: ClassOptions): Promise<Gradebook | undefined> {
   const submissions = findSubmissions(options.submissions, options.out);
   mkdirSync(options.out, { recursive: true });
+  // The kit as it is when the run starts is the reference every submission is compared with.
+  pristinePrints();
   const { progress, signal } = options;
   progress?.start(submissions.length);
   let rows: (GradebookRow | undefined)[];

@@ -73,7 +73,7 @@ class Bar implements Progress {
     const seconds = Math.round((performance.now() - this.startedAt) / 1000);
     const clock = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
     const who = [...this.running].join(', ');
-    const line = `${bar} ${this.count}/${this.total} graded · ${clock}${who ? ` · grading ${who}` : ''}`;
+    const line = `${bar} ${this.count}/${this.total} done · ${clock}${who ? ` · grading ${who}` : ''}`;
     const width = this.stream.columns || 80;
     this.stream.write(`\r\x1b[2K${line.length > width - 1 ? `${line.slice(0, width - 2)}…` : line}`);
   }
