@@ -1,8 +1,9 @@
 // The GitHub Classroom autograding workflow (.github/workflows/classroom.yml), generated
-// from the manifest so it never lists the labs by hand: one command-grader step per lab that
-// has scenarios, worth the lab's points, passing when `npm run check -- --labs N --strict`
-// exits 0. The self-test compares the committed file with this output; after a change to the
-// labs, regenerate it with:
+// from the manifest so it never lists the labs by hand: one command-grader step per lab,
+// worth the lab's points when generated (a lab with no scenarios yet is worth 0), passing
+// when `npm run check -- --labs N --strict` exits 0. The self-test compares the committed file
+// with this output, weights aside (they change with every scenario added, and instructors may
+// set their own), so it fails only when the list of labs changes. Regenerate it with:
 //
 //   node --import tsx harness/grading/classroom-workflow.ts
 
@@ -18,7 +19,6 @@ const STEP_TIMEOUT_MINUTES = 5;
 
 export function classroomWorkflow(all: readonly Lab[] = labs): string {
   const points = loadPoints(undefined, all);
-  const graded = all.filter((lab) => lab.scenarios.length > 0);
   const id = (lab: Lab) => `lab-${lab.number}-${lab.slug}`;
   const q = (text: string) => JSON.stringify(text);
   const out = [
@@ -46,7 +46,7 @@ export function classroomWorkflow(all: readonly Lab[] = labs): string {
     '      - name: Install the kit',
     '        run: npm ci --no-audit --no-fund',
   ];
-  for (const lab of graded) {
+  for (const lab of all) {
     out.push(
       `      - name: ${q(`Lab ${lab.number}: ${lab.title}`)}`,
       `        id: ${id(lab)}`,
@@ -59,8 +59,8 @@ export function classroomWorkflow(all: readonly Lab[] = labs): string {
     );
   }
   out.push('      - name: Autograding Reporter', '        uses: classroom-resources/autograding-grading-reporter@v1', '        env:');
-  for (const lab of graded) out.push(`          ${id(lab).toUpperCase()}_RESULTS: "\${{ steps.${id(lab)}.outputs.result }}"`);
-  out.push('        with:', `          runners: ${graded.map(id).join(',')}`, '');
+  for (const lab of all) out.push(`          ${id(lab).toUpperCase()}_RESULTS: "\${{ steps.${id(lab)}.outputs.result }}"`);
+  out.push('        with:', `          runners: ${all.map(id).join(',')}`, '');
   return out.join('\n');
 }
 
