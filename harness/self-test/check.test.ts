@@ -13,6 +13,7 @@ import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { UsageError } from '../cli/usage-error.ts';
 import { classroomWorkflow, WORKFLOW_FILE } from '../grading/classroom-workflow.ts';
+import { loadExtras } from '../grading/extra-scenarios.ts';
 import type { GradebookRow } from '../grading/grade-submission.ts';
 import type { Gradebook } from '../grading/gradebook.ts';
 import { gradebookCsv } from '../grading/gradebook.ts';
@@ -21,6 +22,7 @@ import { KIT_PATHS } from '../grading/kit-integrity.ts';
 import { selectLabs } from '../grading/lab-selection.ts';
 import { loadPoints } from '../grading/points.ts';
 import type { ResultsDocument } from '../grading/results-document.ts';
+import { findSubmissions } from '../grading/submissions.ts';
 import { crc32, extractZip, ZIP_LIMITS, ZipError } from '../grading/zip-reader.ts';
 import { within } from '../kit/failure.ts';
 import { findLab, labs, repoRoot, type Lab } from '../manifest.ts';
@@ -168,12 +170,12 @@ describe('writers', () => {
   });
 });
 
-test('the GitHub Classroom workflow has one step per lab with scenarios (regenerate: node --import tsx harness/grading/classroom-workflow.ts)', () => {
+test('the GitHub Classroom workflow has one step per lab (regenerate: node --import tsx harness/grading/classroom-workflow.ts)', () => {
   // max-score is the lab's weight when the file was generated; instructors may change it.
-  const anyScore = (yaml: string) => yaml.replace(/max-score: \d+(\.\d+)?/g, 'max-score: N');
+  const anyScore = (yaml: string) => yaml.replace(/max-score: \d+(\.\d+)?\n/g, 'max-score: N\n');
   const committed = readFileSync(WORKFLOW_FILE, 'utf8');
   expect(anyScore(committed)).toBe(anyScore(classroomWorkflow()));
-  for (const lab of labs.filter((l) => l.scenarios.length)) expect(committed).toContain(`command: npm run check -- --labs ${lab.number} --strict`);
+  for (const lab of labs) expect(committed).toContain(`command: npm run check -- --labs ${lab.number} --strict`);
 });
 
 interface Run {
@@ -181,6 +183,9 @@ interface Run {
   stdout: string;
   stderr: string;
 }
+
+/** Bound of one CLI run: a class on a machine shared with other test runs can take a while. */
+const RUN_BOUND_MS = 150_000;
 
 /** Runs `npm run check` with its own temporary folder; `onStart` may interrupt it. */
 function check(args: string[], tmp: string, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
@@ -195,7 +200,7 @@ function check(args: string[], tmp: string, onStart?: (child: ReturnType<typeof 
   child.stdout.on('data', (d: Buffer) => (stdout += d));
   child.stderr.on('data', (d: Buffer) => (stderr += d));
   onStart?.(child);
-  return within(80_000, `npm run check ${args.join(' ')} to finish`, new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))));
+  return within(RUN_BOUND_MS, `npm run check ${args.join(' ')} to finish`, new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))));
 }
 
 const lines = (text: string) => text.trimEnd().split('\n');
@@ -213,51 +218,77 @@ async function expectClean(tmp: string) {
 }
 
 describe('one repository', () => {
-  test('--target solutions: a table, the files, and "N passed, 0 failed" as the last line', async () => {
+  test('--target solutions with private extra scenarios and a points file: a table, the files, and "N passed, 0 failed" last', async () => {
+    // An instructor's private scenario, outside the kit, importing the kit through the alias.
+    const extra = path.join(work, 'private-tests');
+    mkdirSync(path.join(extra, '01-echo'), { recursive: true });
+    writeFileSync(
+      path.join(extra, '01-echo', 'scenarios.ts'),
+      `import type { ScenarioSpec } from 'socketlab/harness/manifest.ts';\nexport const scenarios: ScenarioSpec[] = [{ id: 'private-two-lines', title: 'two lines in one write come back', hint: 'Echo each chunk.', points: 3 }];\n`,
+    );
+    writeFileSync(
+      path.join(extra, '01-echo', 'private.lab.ts'),
+      [
+        `import { defineLab } from 'socketlab/harness/kit/scenario.ts';`,
+        `import { findLab } from 'socketlab/harness/manifest.ts';`,
+        `import { scenarios } from './scenarios.ts';`,
+        `defineLab({ ...findLab('echo')!, scenarios }, {`,
+        `  'private-two-lines': async ({ connect }) => { const c = await connect(); await c.send('one\\ntwo\\n'); await c.expectBytes('one\\ntwo\\n'); },`,
+        `});`,
+      ].join('\n'),
+    );
+    const pointsFile = path.join(work, 'points.json');
+    writeFileSync(pointsFile, JSON.stringify({ echo: { 'large-payload': 5 } }));
     const out = path.join(work, 'one-solutions');
     const tmp = path.join(work, 'tmp-one-solutions');
-    const run = await check(['--target', 'solutions', '--labs', '1', '--out', out], tmp);
-    expect(run.code).toBe(0);
-    expect(lines(run.stdout).at(-1)).toBe(`${echo.scenarios.length} passed, 0 failed`);
+    const run = await check(['--target', 'solutions', '--labs', '1', '--out', out, '--extra', extra, '--points', pointsFile], tmp);
+    expect(run.code, run.stderr).toBe(0);
+    const all = echo.scenarios.length + 1;
+    const possible = echo.scenarios.length - 1 + 5 + 3;
+    expect(lines(run.stdout).at(-1)).toBe(`${all} passed, 0 failed`);
     expect(run.stdout).toMatch(/^Lab\s+Passed\s+Points\s+Time\s+First failure$/m);
-    expect(run.stdout).toMatch(new RegExp(`^1 echo\\s+${echo.scenarios.length}/${echo.scenarios.length}\\s+${echo.scenarios.length}/${echo.scenarios.length}\\s+\\d+\\.\\d s$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^1 echo\\s+${all}/${all}\\s+${possible}/${possible}\\s+\\d+\\.\\d s$`, 'm'));
     const doc = readJson<ResultsDocument>(path.join(out, 'results.json'));
-    expect(doc).toMatchObject({ status: 'pass', target: 'solutions', passed: echo.scenarios.length, failed: 0, possible: echo.scenarios.length });
-    expect(doc.labs[0]!.scenarios.map((s) => s.id)).toEqual(echo.scenarios.map((s) => s.id));
-    expect(readFileSync(path.join(out, 'junit.xml'), 'utf8')).toContain(`tests="${echo.scenarios.length}" failures="0" errors="0"`);
+    expect(doc).toMatchObject({ status: 'pass', target: 'solutions', passed: all, failed: 0, points: possible, possible });
+    // Taught scenarios first, in order, then the private ones.
+    expect(doc.labs[0]!.scenarios.map((s) => s.id)).toEqual([...echo.scenarios.map((s) => s.id), 'private-two-lines']);
+    expect(doc.labs[0]!.scenarios.find((s) => s.id === 'large-payload')?.points).toBe(5);
+    expect(readFileSync(path.join(out, 'junit.xml'), 'utf8')).toContain(`tests="${all}" failures="0" errors="0"`);
     expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/^# socketlab results: solutions/);
     await expectClean(tmp);
   });
 
-  test('the stub with --strict --json: exit 1, results.json on stdout, every failure explained in report.md', async () => {
-    const out = path.join(work, 'one-stub');
-    const tmp = path.join(work, 'tmp-one-stub');
-    const run = await check(['--labs', '1', '--out', out, '--strict', '--json'], tmp);
+  test('a broken echo server with --strict --json: exit 1, results.json on stdout, the first failure first, every failure explained', async () => {
+    const out = path.join(work, 'one-broken');
+    const tmp = path.join(work, 'tmp-one-broken');
+    const run = await check(['--target', echoFixture('first-chunk-only'), '--labs', '1', '--out', out, '--strict', '--json'], tmp);
     expect(run.code).toBe(1);
     const doc = JSON.parse(run.stdout) as ResultsDocument;
     expect(doc).toEqual(readJson(path.join(out, 'results.json')));
-    expect(doc).toMatchObject({ status: 'fail', passed: 0, failed: echo.scenarios.length, points: 0 });
-    // First failure first: the earliest taught scenario, named before the list.
-    expect(doc.firstFailure?.id).toBe(echo.scenarios[0]!.id);
-    expect(Object.keys(doc.labs[0]!).indexOf('firstFailure')).toBeLessThan(Object.keys(doc.labs[0]!).indexOf('scenarios'));
-    for (const s of doc.labs[0]!.scenarios) expect(s.message, s.id).toBeTruthy();
+    const lab = doc.labs[0]!;
+    const failed = lab.scenarios.filter((s) => s.status !== 'pass');
+    expect(doc).toMatchObject({ status: 'fail', passed: lab.scenarios.length - failed.length, failed: failed.length, points: lab.scenarios.length - failed.length });
+    expect(failed.map((s) => s.id)).toContain('large-payload');
+    // Scenarios in teaching order; the first that failed is named before the list.
+    expect(lab.scenarios.map((s) => s.id)).toEqual(echo.scenarios.map((s) => s.id));
+    expect(doc.firstFailure?.id).toBe(failed[0]!.id);
+    expect(Object.keys(lab).indexOf('firstFailure')).toBeLessThan(Object.keys(lab).indexOf('scenarios'));
+    for (const s of failed) expect(s.message, s.id).toBeTruthy();
     const report = readFileSync(path.join(out, 'report.md'), 'utf8');
-    expect(report.match(/── FAIL /g)).toHaveLength(echo.scenarios.length);
+    expect(report.match(/── FAIL /g)).toHaveLength(failed.length);
     expect(report).toContain('On the wire');
-    expect(readFileSync(path.join(out, 'junit.xml'), 'utf8')).toContain(`failures="${echo.scenarios.length}"`);
+    expect(readFileSync(path.join(out, 'junit.xml'), 'utf8')).toContain(`tests="${lab.scenarios.length}" failures="${failed.length}"`);
     await expectClean(tmp);
   });
 
-  test.each([
-    [['--labs', '99'], /no lab "99"/],
+  // Mistakes in the values themselves (--labs, --points, --extra…) are tested in-process above and below.
+  test.concurrent.each([
     [['--jobs', '0'], /--jobs expects a whole number/],
     [['--cap', 'soon'], /--cap expects a number of seconds/],
     [['--target', 'no-such-folder'], /target folder not found/],
-    [['--target', 'docs'], /is not a lab tree/],
     [['--target', 'labs', '--submissions', 'x'], /exclude each other/],
-    [['--submissions', path.join(repoRoot, 'no-such-class')], /submissions folder not found/],
-    [['--extra', emptyFolder], /--extra: .* holds no lab folder/],
-    [['--points', path.join(repoRoot, 'package.json')], /points file .*no lab "name"/],
+    [['--labs', '99'], /no lab "99"/],
+    [['--out', path.join(repoRoot, 'package.json')], /--out must be a folder/],
     [['3'], /unexpected argument "3"/],
     [['--frobnicate'], /Unknown option '--frobnicate'/],
   ])('usage error %j: one line, exit status 2', async (args, message) => {
@@ -265,6 +296,13 @@ describe('one repository', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(message);
     expect(run.code).toBe(2);
+  });
+
+  test('a missing submissions folder or an --extra folder without labs is a usage error', async () => {
+    expect(() => findSubmissions(path.join(repoRoot, 'no-such-class'))).toThrow(/submissions folder not found/);
+    await expect(loadExtras(emptyFolder)).rejects.toThrow(/--extra: .* holds no lab folder/);
+    mkdirSync(path.join(emptyFolder, 'not-a-lab'));
+    await expect(loadExtras(emptyFolder)).rejects.toThrow(/"not-a-lab" is not a lab folder/);
   });
 });
 
@@ -310,7 +348,7 @@ describe('a class', () => {
 
     run = await check(['--submissions', classDir, '--labs', '1', '--out', out], tmp);
     book = readJson<Gradebook>(path.join(out, 'gradebook.json'));
-  });
+  }, RUN_BOUND_MS + 10_000);
 
   test('the run completes with status 0 and a summary, whatever the scores', () => {
     expect(run.code, run.stderr).toBe(0);
