@@ -67,7 +67,7 @@ export const loginScenarios: ScenarioSpec[] = [
   },
   {
     id: 'hashing-in-background',
-    title: 'while one client\'s registration or login is being hashed, the others keep chatting without waiting for it',
+    title: 'while one client\'s password is being checked (a slow hash), the others keep chatting without waiting for it',
     hint: 'Use the asynchronous crypto.scrypt (with a callback, wrapped in a Promise), never scryptSync: it hashes in a worker thread while your event loop serves everyone else. And check a login with the N stored beside that account\'s hash, not today\'s --scrypt-n.',
     timeoutMs: 15_000,
   },

@@ -18,8 +18,21 @@ export const storePath = (dataDir: string): string => path.join(dataDir, STORE_F
 
 /** The store's bytes; `when` says in the failure message at which point the file was expected. */
 export function readStore(dataDir: string, when: string): Buffer {
+  return whenPresent(when, () => readFileSync(storePath(dataDir)));
+}
+
+/**
+ * Which file the store is: on POSIX its inode, on Windows its file index. A file replaced by a
+ * rename is a new file with a new identity; a file rewritten in place keeps its identity.
+ */
+export function storeIdentity(dataDir: string, when: string): bigint {
+  return whenPresent(when, () => statSync(storePath(dataDir), { bigint: true }).ino);
+}
+
+/** Runs `look` on the store file; a missing or unreadable one is the program's failure. */
+function whenPresent<T>(when: string, look: () => T): T {
   try {
-    return readFileSync(storePath(dataDir));
+    return look();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ScenarioFailure(`There is no ${STORE_FILE} in the data folder ${when}.`, {
@@ -28,14 +41,6 @@ export function readStore(dataDir: string, when: string): Buffer {
       actual: code === 'ENOENT' ? 'no such file' : `${code}: ${(err as Error).message}`,
     });
   }
-}
-
-/**
- * Which file the store is: on POSIX its inode, on Windows its file index. A file replaced by a
- * rename is a new file with a new identity; a file rewritten in place keeps its identity.
- */
-export function storeIdentity(dataDir: string): bigint {
-  return statSync(storePath(dataDir), { bigint: true }).ino;
 }
 
 /** Parses the store and checks its shape; returns the accounts by name in lower case. */
