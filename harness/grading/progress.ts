@@ -15,7 +15,8 @@ export interface Progress {
 const BAR_WIDTH = 24;
 
 export function progressOn(stream: NodeJS.WriteStream, style: Style): Progress {
-  return stream.isTTY ? new Bar(stream, style) : new Lines(stream);
+  // The bar redraws with control sequences a dumb terminal would print as garbage.
+  return stream.isTTY && process.env.TERM !== 'dumb' ? new Bar(stream, style) : new Lines(stream);
 }
 
 class Lines implements Progress {
