@@ -6,6 +6,7 @@
 // temporary folder (TMPDIR), so the test can prove nothing is left in it, nor running from it.
 
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,11 +29,13 @@ import { within } from '../kit/failure.ts';
 import { findLab, labs, repoRoot, type Lab } from '../manifest.ts';
 import { processesMentioning } from './leftovers.ts';
 
-const work = mkdtempSync(path.join(os.tmpdir(), 'socketlab-check-test-'));
+// Named now, created only when a test of this file runs: a run filtered to other files
+// (vitest -t) loads this module without running its hooks, and must leave nothing behind.
+const work = path.join(os.tmpdir(), `socketlab-check-test-${randomUUID().slice(0, 8)}`);
+beforeAll(() => mkdirSync(work));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const echo = findLab('echo')!;
 const echoFixture = (name: string) => path.join(repoRoot, 'harness', 'fixtures', '01-echo', name);
-const emptyFolder = mkdtempSync(path.join(work, 'empty-'));
 
 describe('zip reader', () => {
   const unpack = (items: ZipItem[], skip?: (name: string) => boolean) => {
@@ -299,6 +302,7 @@ describe('one repository', () => {
   });
 
   test('a missing submissions folder or an --extra folder without labs is a usage error', async () => {
+    const emptyFolder = mkdtempSync(path.join(work, 'empty-'));
     expect(() => findSubmissions(path.join(repoRoot, 'no-such-class'))).toThrow(/submissions folder not found/);
     await expect(loadExtras(emptyFolder)).rejects.toThrow(/--extra: .* holds no lab folder/);
     mkdirSync(path.join(emptyFolder, 'not-a-lab'));
