@@ -37,7 +37,7 @@ defineLab(findLab('framing')!, {
       await sendCut(client, cutMe, at, `before cut ${at}`);
       await expectEcho(client, 'cut me up', `the echo of the frame cut after byte ${at} of ${cutMe.length}, ${where}`);
     }
-    // And once more, one byte per write: every read the program makes holds a single byte.
+    // And once more, one byte per write, a little apart: most reads then hold a single byte.
     await client.sendSplit(cutMe, Array.from({ length: cutMe.length }, () => 1), 2);
     await expectEcho(client, 'cut me up', `the echo of the frame sent one byte per write`);
   },
