@@ -145,11 +145,17 @@ function row(submission: Submission, status: SubmissionStatus, doc: ResultsDocum
   };
 }
 
+/** Listed in a student's report.md before "and N more"; gradebook.json has the full list. */
+const LISTED_IN_REPORT = 30;
+
+/** Markdown paragraphs for the student's report.md. */
 function notes(modified: KitChange[], ignored: string[]): string[] {
   const out: string[] = [];
   if (modified.length) {
-    out.push(`Modified kit files (not used for grading: the kit's own harness graded this submission): ${modified.map((m) => `${m.file} (${m.change})`).join(', ')}.`);
+    const listed = modified.slice(0, LISTED_IN_REPORT).map((m) => `- \`${m.file}\` (${m.change})`);
+    if (modified.length > listed.length) listed.push(`- … and ${modified.length - listed.length} more (gradebook.json lists them all)`);
+    out.push(`**Modified kit files** (${modified.length}): not used for grading, this kit's own harness graded the submission.\n\n${listed.join('\n')}`);
   }
-  if (ignored.length) out.push(`Not taken from the submission: ${ignored.join(', ')}.`);
+  if (ignored.length) out.push(`**Not taken from the submission:** ${ignored.join(', ')}.`);
   return out;
 }

@@ -8,11 +8,12 @@ import type { LabGrade } from './grade-tree.ts';
 import type { ResultsDocument } from './results-document.ts';
 import { markdownScoreTable } from './score-table.ts';
 
+/** `notes`: markdown paragraphs shown before the table (kit files a student changed…). */
 export function markdownReport(doc: ResultsDocument, grades: readonly LabGrade[], notes: readonly string[] = []): string {
   const out = [`# socketlab results: ${doc.target}`, ''];
   out.push(`**${doc.passed} passed, ${doc.failed} failed** · ${doc.points} of ${doc.possible} points`, '');
   if (doc.message) out.push(`> The grading could not complete: ${doc.message.split('\n').join(' ')}`, '');
-  for (const note of notes) out.push(`> ${note}`, '');
+  for (const note of notes) out.push(note, '');
   if (doc.labs.length) out.push(markdownScoreTable(doc), '');
   for (const grade of grades) {
     out.push(`## Lab ${grade.lab.number} · ${grade.lab.title}`, '');
