@@ -2,8 +2,9 @@
 // lab selection, the JUnit writer, the Classroom workflow), one repository graded end to end,
 // usage errors, and a fixture class graded in isolated copies: the solutions, the stubs, a
 // broken lab, a student who edited the harness to always pass, a program that hangs, one that
-// floods its output, no labs folder, a real zip and an unsafe one. Every CLI run gets its own
-// temporary folder (TMPDIR), so the test can prove nothing is left in it, nor running from it.
+// crashes at start, one that floods its output, no labs folder, a real zip and an unsafe one.
+// Every CLI run gets its own temporary folder (TMPDIR), so the test can prove nothing is left
+// in it, nor running from it.
 
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -338,6 +339,7 @@ describe('a class', () => {
     labsWithEcho(path.join(classDir, 'one-broken'), 'first-chunk-only');
     labsWithEcho(path.join(classDir, 'hangs'), 'blocks-event-loop');
     labsWithEcho(path.join(classDir, 'floods'), 'floods-output');
+    labsWithEcho(path.join(classDir, 'crashes'), 'exits-at-once');
     // Edits the harness so that every scenario "passes", and the test script too.
     const cheats = path.join(classDir, 'cheats');
     clone(cheats, path.join(repoRoot, 'labs'));
@@ -356,9 +358,9 @@ describe('a class', () => {
 
   test('the run completes with status 0 and a summary, whatever the scores', () => {
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^9 submissions: /m);
+    expect(run.stdout).toMatch(/^10 submissions: /m);
     // No terminal: one plain progress line per submission, no bar.
-    expect(run.stderr.match(/^\[\d\/9\] /gm)).toHaveLength(9);
+    expect(run.stderr.match(/^\[\d+\/10\] /gm)).toHaveLength(10);
     expect(run.stderr).not.toMatch(/\x1b\[/);
   });
 
@@ -366,6 +368,7 @@ describe('a class', () => {
     const all = echo.scenarios.length;
     expect(book.students.map((s) => [s.student, s.status, s.points])).toEqual([
       ['cheats', 'graded', 0], // the pristine harness graded the stub they left in labs/
+      ['crashes', 'graded', 0],
       ['floods', 'graded', 0],
       ['hangs', 'graded', row('hangs').points],
       ['no-labs', 'no-labs', 0],
@@ -387,6 +390,8 @@ describe('a class', () => {
     expect(statuses('one-broken')['echo-text']).toBe('pass');
     expect(statuses('hangs')['echo-text']).not.toBe('pass');
     expect(statuses('floods')['echo-text']).not.toBe('pass');
+    const crashed = readJson<ResultsDocument>(path.join(out, 'crashes', 'results.json')).labs[0]!.scenarios[0]!;
+    expect(crashed.message).toMatch(/exited with code 0 before it printed/);
     expect(row('no-labs').message).toMatch(/no labs\/ folder/);
     expect(row('unsafe').message).toMatch(/unsafe path "\.\.\/\.\.\/escaped\.ts"/);
     expect(existsSync(path.join(work, 'escaped.ts'))).toBe(false);
@@ -405,7 +410,7 @@ describe('a class', () => {
   test('gradebook.csv: a header with per-lab columns, one row per student', () => {
     const csv = readFileSync(path.join(out, 'gradebook.csv'), 'utf8').trimEnd().split('\r\n');
     expect(csv[0]).toBe('student,status,points,possible,passed,failed,lab 1 echo,modified kit files,message');
-    expect(csv).toHaveLength(10);
+    expect(csv).toHaveLength(11);
     const all = echo.scenarios.length;
     expect(csv).toContain(`solutions,graded,${all},${all},${all},0,${all},,`);
     expect(csv.find((line) => line.startsWith('cheats,'))).toContain(`${echo.tests} (changed); package.json (changed)`);
