@@ -224,7 +224,7 @@ function handleClose(client: Client): void {
   broadcast({ type: 'left', name: client.name });
 }
 
-// ---- connections -----------------------------------------------------------------------------
+// ---- connections: already done for you ----------------------------------------------------
 
 // allowHalfOpen: a client that sends a request and then ends its side (half-close) still gets
 // the answer. Answers come later than in lab 3 (after scrypt and the disk), so we close our side
