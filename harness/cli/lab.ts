@@ -4,7 +4,9 @@
 // `plan` (what the tests will do), and with no lab at a terminal, a menu.
 //
 // npm keeps `--watch` for itself in `npm run lab 3 --watch`, so each mode is also a plain
-// word: `npm run lab 3 watch` works as well as `npm run lab -- 3 --watch`.
+// word: `npm run lab 3 watch` works as well as `npm run lab -- 3 --watch`. npm does pass the
+// flag it kept on, as the environment variable npm_config_watch: that is read too, when npm
+// ran this very script (not, say, `npm test --watch`, whose children inherit the variable).
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -69,7 +71,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const words = positionals.filter((word): word is Mode => (MODES as readonly string[]).includes(word));
-  const modes = [...new Set([...words, ...MODES.filter((mode) => values[mode])])];
+  const fromNpm = process.env.npm_lifecycle_event === 'lab' ? MODES.filter((mode) => process.env[`npm_config_${mode}`] === 'true') : [];
+  const modes = [...new Set([...words, ...MODES.filter((mode) => values[mode]), ...fromNpm])];
   const rest = positionals.filter((word) => !(MODES as readonly string[]).includes(word));
   if (modes.length > 1) throw new UsageError(`choose one of watch, replay and plan, got: ${modes.join(', ')}`);
   const mode = modes[0];

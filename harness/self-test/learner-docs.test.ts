@@ -202,6 +202,16 @@ describe('npm run lab N plan', () => {
     }
   });
 
+  test('`npm run lab 1 --plan`, whose --plan npm keeps for itself, still plans: npm passes it on as npm_config_plan', async () => {
+    const asNpmRunLab = await cli('lab', ['1', '--target', 'no-such-folder'], { env: { npm_lifecycle_event: 'lab', npm_config_plan: 'true' } });
+    expect(asNpmRunLab.code).toBe(0);
+    expect(asNpmRunLab.stdout).toContain('what the tests will do');
+    // Inherited by the children of another script (npm test --plan), it means nothing here.
+    const inherited = await cli('lab', ['1', '--target', 'no-such-folder'], { env: { npm_lifecycle_event: 'test', npm_config_plan: 'true' } });
+    expect(inherited.code).toBe(2);
+    expect(inherited.stderr).toMatch(/target folder not found/);
+  });
+
   test.each([
     [['1', 'plan', 'watch'], /choose one of watch, replay and plan/],
     [['watch'], /watch needs a lab/],

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { within } from '../kit/failure.ts';
 import { repoRoot, type Lab } from '../manifest.ts';
 import type { LabResult } from '../runner/results.ts';
+import { processesMentioning } from './leftovers.ts';
 
 export interface CliRun {
   code: number | null;
@@ -101,4 +102,19 @@ export class Inbox<T> {
     if (this.items.length) return Promise.resolve(this.items.shift()!);
     return within(ms, awaited, new Promise<T>((resolve) => this.waiters.push(resolve)));
   }
+}
+
+/**
+ * Resolves once no process mentions `text`, failing after `ms` with the ones still there.
+ * A process killed with SIGKILL leaves the process table a moment later, not at once, and on
+ * a loaded machine `ps` can still list it just after the CLI that killed it has exited.
+ */
+export async function noProcessLeft(text: string, ms = 5000): Promise<void> {
+  const deadline = performance.now() + ms;
+  let left = processesMentioning(text);
+  while (left.length && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    left = processesMentioning(text);
+  }
+  if (left.length) throw new Error(`processes left behind ${ms} ms after the run ended:\n${left.join('\n')}`);
 }

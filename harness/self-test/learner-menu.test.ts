@@ -15,8 +15,7 @@ import { statusOf } from '../learner/lab-status.ts';
 import { ProgressStore, recordRun } from '../learner/progress-store.ts';
 import { chooseAction, chooseLab, isPromptCancel } from '../learner/prompts.ts';
 import { stripAnsi } from '../learner/text-wrap.ts';
-import { cannedResult, cli, tempStateDir, waitForOutput } from './learner-helpers.ts';
-import { processesMentioning } from './leftovers.ts';
+import { cannedResult, cli, noProcessLeft, tempStateDir, waitForOutput } from './learner-helpers.ts';
 
 const echo = findLab('echo')!;
 const second = labs[1]!;
@@ -187,6 +186,6 @@ describe.runIf(hasScript)('in a real terminal', () => {
     term.type('q');
     expect(await term.exited).toBe(0);
     expect(term.screen()).toContain('Stopped watching lab 1.');
-    expect(processesMentioning(tree)).toEqual([]);
+    await noProcessLeft(tree);
   });
 });

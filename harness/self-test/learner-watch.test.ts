@@ -18,7 +18,7 @@ import { FolderWatcher, type FolderWatcherOptions } from '../learner/folder-watc
 import { keysFrom } from '../learner/keys.ts';
 import { labProgress, ProgressStore } from '../learner/progress-store.ts';
 import { watchLab } from '../learner/watch-mode.ts';
-import { cannedResult, cli, Inbox, tempStateDir, waitForOutput } from './learner-helpers.ts';
+import { cannedResult, cli, Inbox, noProcessLeft, tempStateDir, waitForOutput } from './learner-helpers.ts';
 import { processesMentioning } from './leftovers.ts';
 
 const echo = findLab('echo')!;
@@ -223,7 +223,7 @@ describe('npm run lab N watch, for real', () => {
     expect(result.stdout).toContain('(server.ts changed)');
     expect(result.stdout).toContain('Stopped watching lab 1.');
     expect(result.code).toBe(0);
-    expect(processesMentioning(tree)).toEqual([]);
+    await noProcessLeft(tree);
   });
 
   test.runIf(process.platform !== 'win32')('Ctrl+C during a run stops it and leaves nothing running', async () => {
@@ -242,6 +242,6 @@ describe('npm run lab N watch, for real', () => {
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Stopped watching lab 1.');
-    expect(processesMentioning(program)).toEqual([]);
+    await noProcessLeft(program);
   });
 });

@@ -2,7 +2,7 @@
 // its solution, its stub and its broken fixtures. Lab runs are whole processes, so these
 // tests are slow-ish and run two files at a time on a 2-core machine.
 
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -15,6 +15,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     reporters: ['default', './harness/self-test/closing-line-reporter.ts'],
     // Lab runs of labs/ record the learner's progress: the kit's own runs must not pose as the learner's.
-    env: { SOCKETLAB_STATE_DIR: path.resolve('.socketlab', 'self-test') },
+    env: { SOCKETLAB_STATE_DIR: fileURLToPath(new URL('../../.socketlab/self-test', import.meta.url)) },
   },
 });
