@@ -4,9 +4,10 @@
 // `plan` (what the tests will do), and with no lab at a terminal, a menu.
 //
 // npm keeps `--watch` for itself in `npm run lab 3 --watch`, so each mode is also a plain
-// word: `npm run lab 3 watch` works as well as `npm run lab -- 3 --watch`. npm does pass the
-// flag it kept on, as the environment variable npm_config_watch: that is read too, when npm
-// ran this very script (not, say, `npm test --watch`, whose children inherit the variable).
+// word: `npm run lab 3 watch` works as well as `npm run lab -- 3 --watch`. npm does pass
+// `--watch` and `--replay` on, as npm_config_watch and npm_config_replay: those are read too,
+// when npm ran this very script (not `npm test --watch`, whose children inherit them).
+// `--plan` is lost for good: npm reads it as its own -p -l -a -n.
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';

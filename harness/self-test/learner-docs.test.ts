@@ -202,14 +202,14 @@ describe('npm run lab N plan', () => {
     }
   });
 
-  test('`npm run lab 1 --plan`, whose --plan npm keeps for itself, still plans: npm passes it on as npm_config_plan', async () => {
-    const asNpmRunLab = await cli('lab', ['1', '--target', 'no-such-folder'], { env: { npm_lifecycle_event: 'lab', npm_config_plan: 'true' } });
-    expect(asNpmRunLab.code).toBe(0);
-    expect(asNpmRunLab.stdout).toContain('what the tests will do');
-    // Inherited by the children of another script (npm test --plan), it means nothing here.
-    const inherited = await cli('lab', ['1', '--target', 'no-such-folder'], { env: { npm_lifecycle_event: 'test', npm_config_plan: 'true' } });
-    expect(inherited.code).toBe(2);
-    expect(inherited.stderr).toMatch(/target folder not found/);
+  test('`npm run lab 1 --replay`, whose --replay npm keeps for itself, still replays: npm passes it on as npm_config_replay', async () => {
+    const asNpmRunLab = await cli('lab', ['1'], { env: { npm_lifecycle_event: 'lab', npm_config_replay: 'true' } });
+    expect(asNpmRunLab.code).toBe(2);
+    expect(asNpmRunLab.stderr).toMatch(/nothing to replay yet/);
+    // Inherited by the children of another script (npm test --replay), it means nothing here.
+    const inherited = await cli('lab', ['1', 'plan'], { env: { npm_lifecycle_event: 'test', npm_config_replay: 'true' } });
+    expect(inherited.code).toBe(0);
+    expect(inherited.stdout).toContain('what the tests will do');
   });
 
   test.each([
