@@ -3,8 +3,9 @@
 //   node --import tsx server.ts [port] [--data <folder>] [--scrypt-n <N>] [--lockout-ms <ms>]
 //
 //   port               the TCP port to listen on (default 8080; the tests pass 0)
-//   --data <folder>    where the accounts are kept: <folder>/users.json (default: data/ beside
-//                      this file). The folder is created if it is missing.
+//   --data <folder>    where the accounts are kept: <folder>/users.json (default: .data/ beside
+//                      this file, hidden so that the lab tools and git leave it alone). The
+//                      folder is created if it is missing.
 //   --scrypt-n <N>     scrypt's cost for *new* password hashes: a power of two (default 131072,
 //                      2^17, OWASP's advice). Each hash keeps the cost it was made with, so
 //                      raising N later does not lock anybody out.
@@ -34,7 +35,7 @@ function readSettings(args: string[]): Settings {
     args,
     allowPositionals: true,
     options: {
-      data: { type: 'string', default: fileURLToPath(new URL('data', import.meta.url)) },
+      data: { type: 'string', default: fileURLToPath(new URL('.data', import.meta.url)) },
       'scrypt-n': { type: 'string', default: String(2 ** 17) },
       'lockout-ms': { type: 'string', default: String(5 * 60_000) },
     },
