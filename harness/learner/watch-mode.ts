@@ -1,7 +1,8 @@
 // `npm run lab N watch`: runs the lab, then again every time a file of the lab folder is
 // saved, and answers single keys: h the next hint, d the guide, r run again, q quit.
 // A save during a run stops that run (its processes are killed) and starts a fresh one.
-// At a terminal each run gets a clean screen; in a pipe, runs follow each other.
+// At a terminal each run gets a clean screen, seen from its top (the first failure is the one
+// explained in full) and scrolled with space and the arrows; in a pipe, runs follow each other.
 
 import path from 'node:path';
 import { repoRoot, type Lab } from '../manifest.ts';
@@ -18,6 +19,8 @@ import { formatHint } from './hint-view.ts';
 import type { KeySource } from './keys.ts';
 import { page, type PagerScreen } from './pager.ts';
 import type { ProgressStore } from './progress-store.ts';
+import { hardWrap } from './text-wrap.ts';
+import { Viewport } from './viewport.ts';
 
 export interface WatchOptions {
   lab: Lab;
@@ -49,19 +52,45 @@ export function watchLab(o: WatchOptions): Promise<number> {
   const run = o.run ?? runLab;
 
   let current: { controller: AbortController; done: Promise<void> } | undefined;
-  let screen = '';
+  /** What the screen shows: the run in progress or its results, then any hints asked since. */
+  let body = '';
+  let extras: string[] = [];
   let lastResult: LabResult | undefined;
   let runs = 0;
   let pagerOpen = false;
   let deferredRun: string | undefined;
+  let hintWanted = false;
   let quitting = false;
   const notices: string[] = [];
+  const view = new Viewport();
 
   const write = (text: string) => o.screen.write(text);
-  const footer = () =>
-    [...notices.map((n) => color.yellow(n)), color.dim(`Watching ${shownFolder}: save a file to run the tests again. Keys: h hint · d guide · r run again · q quit`)].join('\n');
-  const show = () => {
-    if (!pagerOpen) write(`${o.interactive ? CLEAR : ''}${screen}\n\n${footer()}\n`);
+  const keysLine = () => color.dim(`Watching ${shownFolder}: save a file to run the tests again. Keys: h hint · d guide · r run again · q quit`);
+
+  /** At a terminal: the footer (notices, keys) at the bottom, and the room left for the results. */
+  const layout = () => {
+    const columns = o.screen.columns || 80;
+    const footer = [...notices.map((n) => color.yellow(n)), keysLine()].flatMap((line) => hardWrap(line, columns));
+    // One line for the scroll position above the footer.
+    return { columns, footer, height: Math.max(3, (o.screen.rows || 24) - footer.length - 1) };
+  };
+  /** At a terminal: the whole screen again, from the viewport's top line. */
+  const render = () => {
+    if (!o.interactive || pagerOpen) return;
+    const { columns, footer, height } = layout();
+    view.setText([body, ...extras].join('\n\n'), columns, height);
+    const scroll = view.overflows(height) ? color.dim(`${view.where(height)} · space/↓ more · b/↑ back`) : '';
+    write(`${CLEAR}${view.window(height).join('\n')}\n${scroll}\n${footer.join('\n')}\n`);
+  };
+  /** Adds to the screen: below the results at a terminal (scrolled into view), as it comes in a pipe. */
+  const add = (text: string) => {
+    if (!o.interactive) {
+      write(`\n${text}\n`);
+      return;
+    }
+    extras.push(text);
+    view.top = Number.MAX_SAFE_INTEGER; // setText brings it back to the last screenful.
+    render();
   };
 
   const startRun = (reason: string) => {
@@ -73,55 +102,60 @@ export function watchLab(o: WatchOptions): Promise<number> {
     current?.controller.abort();
     const controller = new AbortController();
     runs++;
-    const heading = o.interactive ? '' : `\n${color.dim(`── run ${runs} ${'─'.repeat(50)}`)}\n`;
-    screen = `${heading}${color.bold(`Running lab ${lab.number} (${lab.title}) against ${shownFolder} …`)}${reason ? color.dim(` (${reason})`) : ''}`;
-    if (o.interactive) show();
-    else write(`${screen}\n`);
+    body = `${color.bold(`Running lab ${lab.number} (${lab.title}) against ${shownFolder} …`)}${reason ? color.dim(` (${reason})`) : ''}`;
+    extras = [];
+    view.top = 0;
+    if (o.interactive) render();
+    else write(`\n${color.dim(`── run ${runs} ${'─'.repeat(50)}`)}\n${body}\n`);
     const done = run({ lab, target: o.target, signal: controller.signal })
       .then((result) => {
         if (controller.signal.aborted) return; // Superseded by a newer save, or leaving.
         lastResult = result;
         const advice = o.learnerTree ? recordAndAdvise(result, { lab, store: o.store, style, askForHint: 'Press h' }) : [];
-        screen = beforeClosingLine(formatLabResult(result, style, { verbose: o.verbose ?? false }), advice);
-        show();
+        body = beforeClosingLine(formatLabResult(result, style, { verbose: o.verbose ?? false }), advice);
+        if (o.interactive) render();
+        else write(`${body}\n\n${keysLine()}\n`);
+        if (hintWanted) giveHint();
       })
       .catch((err: unknown) => {
         if (controller.signal.aborted) return;
-        screen = color.red(`The run could not start: ${(err as Error).message}`);
-        show();
+        body = color.red(`The run could not start: ${(err as Error).message}`);
+        if (o.interactive) render();
+        else write(`${body}\n`);
       });
     current = { controller, done };
   };
 
   const giveHint = () => {
-    if (!lastResult) {
-      write(`${color.dim('The first run has not finished yet: press h again in a moment.')}\n`);
+    hintWanted = !lastResult;
+    if (hintWanted) {
+      add(color.dim('The hint comes as soon as this first run has finished.'));
       return;
     }
-    const failing = lastResult.scenarios.find((s) => s.status !== 'pass');
+    const failing = lastResult!.scenarios.find((s) => s.status !== 'pass');
     try {
       const answer = nextHint(o.store, lab, { failing: failing ? failing.id : null });
-      write(`\n${formatHint(answer, lab, { style, width: o.screen.columns ?? 80, again: 'press h again' })}\n`);
+      add(formatHint(answer, lab, { style, width: o.screen.columns || 80, again: 'press h again' }));
     } catch (err) {
-      write(`${(err as Error).message}\n`);
+      add((err as Error).message);
     }
   };
 
   const openGuide = async () => {
     const guide = findGuide(String(lab.number));
     if (!guide || !guideExists(guide)) {
-      write(`The guide for lab ${lab.number} is not written yet.\n`);
+      add(`The guide for lab ${lab.number} is not written yet.`);
       return;
     }
     pagerOpen = o.interactive;
-    await page(renderGuide(guide, { color: color.level > 0, width: o.screen.columns ?? 80 }), o.screen, o.interactive ? o.keys : undefined);
+    await page(renderGuide(guide, { color: color.level > 0, width: o.screen.columns || 80 }), o.screen, o.interactive ? o.keys : undefined);
     pagerOpen = false;
     if (!o.interactive) return;
     // Saves made while the guide was open run now; otherwise the last screen comes back.
     const reason = deferredRun;
     deferredRun = undefined;
     if (reason !== undefined) startRun(reason);
-    else show();
+    else render();
   };
 
   return new Promise((resolve) => {
@@ -131,7 +165,7 @@ export function watchLab(o: WatchOptions): Promise<number> {
       onChange: (files) => startRun(`${files.join(', ')} changed`),
       onNotice: (message) => {
         notices.push(message);
-        if (o.interactive) show();
+        if (o.interactive) render();
         else write(`${color.yellow(message)}\n`);
       },
     });
@@ -140,6 +174,7 @@ export function watchLab(o: WatchOptions): Promise<number> {
       if (quitting) return;
       quitting = true;
       release();
+      o.screen.off?.('resize', onResize);
       watcher.close();
       current?.controller.abort();
       await current?.done; // The runner has killed every process it started.
@@ -152,7 +187,10 @@ export function watchLab(o: WatchOptions): Promise<number> {
       else if (key === 'r' || key === 'R') startRun('you pressed r');
       else if (key === 'h' || key === 'H') giveHint();
       else if (key === 'd' || key === 'D') void openGuide();
+      else if (o.interactive && view.scroll(key, layout().height)) render();
     });
+    const onResize = () => render();
+    o.screen.on?.('resize', onResize);
     o.signal?.addEventListener('abort', () => void quit(), { once: true });
     if (o.signal?.aborted) void quit();
     else startRun('');

@@ -98,7 +98,7 @@ describe('noticing saves', () => {
 });
 
 /** Watch mode in this process: keys typed into a stream, the screen collected, a stand-in runner. */
-function watchSession(results: ((options: RunOptions) => Promise<LabResult>)[]) {
+function watchSession(results: ((options: RunOptions) => Promise<LabResult>)[], terminal?: { rows: number; columns: number }) {
   const { tree, file } = labTree();
   const stateDir = tempStateDir();
   cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
@@ -109,16 +109,21 @@ function watchSession(results: ((options: RunOptions) => Promise<LabResult>)[]) 
   const output = new EventEmitter();
   let screen = '';
   const runs = new Inbox<RunOptions>();
+  // A test that fails midway still leaves watch mode, before the folder it watches is removed.
+  const leave = new AbortController();
+  cleanups.push(() => leave.abort());
   const session = watchLab({
+    signal: leave.signal,
     lab: echo,
     target: tree,
     learnerTree: true,
     store,
     style: plainStyle,
-    interactive: false,
+    interactive: Boolean(terminal),
     keys,
     screen: {
-      columns: 100,
+      columns: terminal?.columns ?? 100,
+      rows: terminal?.rows ?? 0,
       write: (text: string) => {
         screen += text;
         output.emit('data');
@@ -135,7 +140,9 @@ function watchSession(results: ((options: RunOptions) => Promise<LabResult>)[]) 
   });
   const shown = (text: string | RegExp, awaited: string) =>
     waitForOutput(output as unknown as NodeJS.ReadableStream, () => screen, (s) => (typeof text === 'string' ? s.includes(text) : text.test(s)), awaited, 10_000);
-  return { session, type: (key: string) => input.write(key), runs, shown, screen: () => screen, file, store };
+  /** At a terminal, what the latest full redraw shows. */
+  const lastScreen = () => screen.slice(screen.lastIndexOf('\x1b[H') + 3);
+  return { session, type: (key: string) => input.write(key), runs, shown, screen: () => screen, lastScreen, file, store };
 }
 
 describe('the watch loop', () => {
@@ -188,6 +195,27 @@ describe('the watch loop', () => {
     await w.shown(`${echo.scenarios.length} passed, 0 failed`, 'the second run\'s results');
     expect(w.screen()).not.toContain('failed, 2');
     expect(w.screen()).not.toMatch(/5 passed, 2 failed/);
+    w.type('q');
+    expect(await within(10_000, 'watch mode to end after q', w.session)).toBe(0);
+  });
+
+  test('at a terminal, results taller than the screen are seen from their top and scrolled by keys; a hint scrolls into view', async () => {
+    const failing = echo.scenarios.map((s) => s.id);
+    const w = watchSession([async () => cannedResult(echo, failing)], { rows: 12, columns: 80 });
+    // The results are drawn once the run ends: the top of them, where the first failure is explained.
+    await w.shown(/lines 1-\d+ of \d+ \(\d+%\)/, 'the results, with the scroll position');
+    let last = w.lastScreen();
+    expect(last.split('\n')[0]).toMatch(/^Lab 1 · Echo server/);
+    expect(last).toContain('Keys: h hint · d guide · r run again · q quit');
+    expect(last.split('\n').length).toBeLessThanOrEqual(12 + 1);
+    w.type(' ');
+    await w.shown(/lines (?!1-)\d+-\d+ of \d+/, 'the next screenful');
+    last = w.lastScreen();
+    expect(last.split('\n')[0]).not.toMatch(/^Lab 1 · Echo server/);
+    w.type('g');
+    w.type('h');
+    await w.shown('Hint 1 of 3 for echo-text', 'the hint');
+    expect(w.lastScreen()).toContain('More help: press h again for step 2 of 3.');
     w.type('q');
     expect(await within(10_000, 'watch mode to end after q', w.session)).toBe(0);
   });
