@@ -9,6 +9,7 @@ import { chatScenarios } from './labs/03-chat/scenarios.ts';
 import { loginScenarios } from './labs/04-login/scenarios.ts';
 import { loginProgramArgs } from './labs/04-login/test-settings.ts';
 import { encryptionScenarios } from './labs/05-encryption/scenarios.ts';
+import { encryptionProgramArgs } from './labs/05-encryption/test-settings.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -105,13 +106,21 @@ export const labs: Lab[] = [
     slug: 'encryption',
     folder: '05-encryption',
     title: 'Encryption',
-    teaches: 'a secure channel before anything secret is said: X25519, HKDF, AES-GCM with counters, a pinned server key',
+    teaches: 'a secure channel before anything secret is said: an X25519 handshake signed by a pinned server key, HKDF, AES-GCM frames with counters',
     entry: 'server.ts',
-    programArgs: (dataDir) => ['--data', dataDir],
+    // Lab 4's settings and a short handshake time (labs/05-encryption/settings.ts).
+    programArgs: encryptionProgramArgs,
     tests: 'harness/labs/05-encryption/encryption.lab.ts',
     docs: 'docs/05-encryption.md',
     scenarios: encryptionScenarios,
-    carries: [{ file: 'framing.ts', from: '02-framing' }],
+    // Lab 4's accounts, given complete: this lab is about the channel under them.
+    carries: [
+      { file: 'framing.ts', from: '02-framing' },
+      { file: 'protocol.ts', from: '04-login' },
+      { file: 'passwords.ts', from: '04-login' },
+      { file: 'store.ts', from: '04-login' },
+      { file: 'lockout.ts', from: '04-login' },
+    ],
   },
 ];
 
