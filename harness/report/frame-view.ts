@@ -31,6 +31,8 @@ export interface EventFrames {
   parts: string[];
   /** How many frames this write (or read) completed. */
   whole: number;
+  /** The numbers of the frames it completed, in order (lab 5 shows what each sealed one carried). */
+  completed: number[];
 }
 
 export class FrameReader {
@@ -43,9 +45,10 @@ export class FrameReader {
 
   /** Reads one event: `kept` the bytes the transcript kept, `size` how many there really were. */
   read(kept: Buffer, size: number): EventFrames {
-    if (this.lost) return { parts: [`${preview(kept, BODY_PREVIEW_BYTES, size)} (frame boundaries unknown, see above)`], whole: 0 };
+    if (this.lost) return { parts: [`${preview(kept, BODY_PREVIEW_BYTES, size)} (frame boundaries unknown, see above)`], whole: 0, completed: [] };
     const parts: string[] = [];
     let whole = 0;
+    const completed: number[] = [];
     let at = 0;
     const missing = size - kept.length;
     while (at < kept.length) {
@@ -65,6 +68,7 @@ export class FrameReader {
       if (frame.length !== undefined && frame.bodyBytes === frame.length) {
         parts.push(this.complete(frame));
         whole++;
+        completed.push(frame.number);
         this.current = undefined;
       } else {
         parts.push(this.partial(frame, headerBefore, bodyBefore, piece.subarray(frame.header.length - headerBefore)));
@@ -74,7 +78,7 @@ export class FrameReader {
         parts.push(`then ${missing} B the transcript did not keep (it keeps the first 4 KiB of each ${this.unit}): frame boundaries from here on are unknown`);
       }
     }
-    return { parts, whole };
+    return { parts, whole, completed };
   }
 
   /** The frame this direction left unfinished, in words, or undefined. */
