@@ -148,7 +148,18 @@ export class SecureClient {
 
   /** The next frame, opened; a frame that does not open fails with the likeliest reason. */
   async expectFrame(options: FrameWaitOptions = {}): Promise<Buffer> {
-    const body = await this.wire.expectFrame(options);
+    let body: Buffer;
+    try {
+      body = await this.wire.expectFrame(options);
+    } catch (err) {
+      // The server hung up instead of answering: most often, it could not open our last frame.
+      const last = this.sending.counter - 1;
+      if (!(err instanceof ScenarioFailure) || err.details.kind !== 'closed' || last < 1) throw err;
+      throw new ScenarioFailure(
+        `The server closed ${this.who}'s connection instead of answering its sealed frame with counter ${last} (while waiting for ${options.what ?? 'a message'}). If it could not open that frame: the receiving side must build each nonce from its own counter, which starts at 0 and goes up by one for every frame it opens (counter ${last} here, not 0 again).`,
+        err.details,
+      );
+    }
     const number = ++this.framesReceived;
     const counter = this.receiving.counter;
     const plaintext = this.receiving.open(body);
