@@ -65,7 +65,7 @@ export function watchLab(o: WatchOptions): Promise<number> {
   const view = new Viewport();
 
   const write = (text: string) => o.screen.write(text);
-  const keysLine = () => color.dim(`Watching ${shownFolder}: save a file to run the tests again. Keys: h hint · d guide · r run again · q quit`);
+  const keysLine = () => color.dim(`Watching ${shownFolder}: saving runs the tests again · h hint · d guide · r run again · q quit`);
 
   /** At a terminal: the footer (notices, keys) at the bottom, and the room left for the results. */
   const layout = () => {
@@ -126,12 +126,14 @@ export function watchLab(o: WatchOptions): Promise<number> {
     current = { controller, done };
   };
 
+  const hintComing = color.dim('The hint comes as soon as this first run has finished.');
   const giveHint = () => {
     hintWanted = !lastResult;
     if (hintWanted) {
-      add(color.dim('The hint comes as soon as this first run has finished.'));
+      add(hintComing);
       return;
     }
+    extras = extras.filter((text) => text !== hintComing);
     const failing = lastResult!.scenarios.find((s) => s.status !== 'pass');
     try {
       const answer = nextHint(o.store, lab, { failing: failing ? failing.id : null });
