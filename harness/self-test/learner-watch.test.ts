@@ -201,7 +201,7 @@ describe('the watch loop', () => {
 
   test('at a terminal, results taller than the screen are seen from their top and scrolled by keys; a hint scrolls into view', async () => {
     const failing = echo.scenarios.map((s) => s.id);
-    const w = watchSession([async () => cannedResult(echo, failing)], { rows: 12, columns: 80 });
+    const w = watchSession([async () => cannedResult(echo, failing)], { rows: 12, columns: 120 });
     // The results are drawn once the run ends: the top of them, where the first failure is explained.
     await w.shown(/lines 1-\d+ of \d+ \(\d+%\)/, 'the results, with the scroll position');
     let last = w.lastScreen();
