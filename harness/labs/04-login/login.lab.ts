@@ -7,20 +7,24 @@
 // time (the lockout), and there only in the direction that cannot be wrong: the harness's
 // clock starts before the server's does.
 
-import { writeFileSync, readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { findLab } from '../../manifest.ts';
-import { defineLab, type ScenarioContext } from '../../kit/scenario.ts';
+import { defineLab } from '../../kit/scenario.ts';
 import { ChatClient, checkSameNames, show, type ChatMessage } from '../../kit/chat-client.ts';
 import { logIn, loggedIn, register, registeredAndLoggedIn, type Credentials } from '../../kit/accounts.ts';
-import { ScenarioFailure, check, within } from '../../kit/failure.ts';
-import { frame } from '../../kit/frames.ts';
+import { ScenarioFailure, check } from '../../kit/failure.ts';
 import { StartError } from '../../kit/program.ts';
 import { MAX_FAILED_LOGINS, SLOW_SCRYPT_N, STORE_FILE, TEST_LOCKOUT_MS, TEST_SCRYPT_N } from './test-settings.ts';
+import { burstThenCrash } from './registration-burst.ts';
+import { chatWhileHashing, loggedInAfterCostRise } from './slow-hash.ts';
 import { checkNoPasswordIn, parseStore, readStore, scryptAsStored, storeIdentity, storePath } from './user-store.ts';
 
 const alice: Credentials = { name: 'alice', password: 'correct horse battery' };
 const bob: Credentials = { name: 'bob', password: 'staple-tr0ub4dor-3' };
 const carol: Credentials = { name: 'carol', password: 'carol likes long walks' };
+
+/** How often the lockout scenario asks again whether alice's lock is over. */
+const POLL_MS = 100;
 
 defineLab(findLab('login')!, {
   'register-then-login': async ({ connect }) => {
@@ -168,22 +172,23 @@ defineLab(findLab('login')!, {
     await loggedIn(connect, bob);
 
     // When the cooling-off period is over, alice's right password works again. Asking every
-    // 100 ms is only the pace of the question; the answer is what the harness waits for.
+    // POLL_MS is only the pace of the question; the answer is what the harness waits for.
     const later = await ChatClient.connect(connect, 'alice, after the cooling-off period');
-    const giveUpAt = lockStartsAfter + TEST_LOCKOUT_MS + 3000;
-    for (let asked = 1; ; asked++) {
+    const giveUpAfterMs = TEST_LOCKOUT_MS + 3000;
+    let reply: ChatMessage | undefined;
+    for (let asked = 1; asked <= giveUpAfterMs / POLL_MS; asked++) {
       await later.send({ type: 'login', ...alice });
-      const reply = await later.next({ what: `the answer to alice's login number ${asked} after the lock` });
-      if (reply.type === 'welcome') break;
+      reply = await later.next({ what: `the answer to alice's login number ${asked} after the lock` });
+      if (reply.type === 'welcome' || performance.now() - lockStartsAfter > giveUpAfterMs) break;
       check(reply.type === 'error' && reply.code === 'locked', 'alice\'s right password got an answer that is neither "locked" nor a welcome.', { expected: 'an error "locked", then the welcome', actual: show(reply) });
-      if (performance.now() > giveUpAt) {
-        throw new ScenarioFailure(`alice was still locked ${Math.round(performance.now() - lockStartsAfter)} ms after her 5th failed login, but the harness started the program with --lockout-ms ${TEST_LOCKOUT_MS}.`, {
-          kind: 'mismatch',
-          expected: `the welcome once ${TEST_LOCKOUT_MS} ms have passed (and refusals while locked must not make the lock longer)`,
-          actual: show(reply),
-        });
-      }
-      await pause(100);
+      await pause(POLL_MS);
+    }
+    if (reply?.type !== 'welcome') {
+      throw new ScenarioFailure(`alice was still locked ${Math.round(performance.now() - lockStartsAfter)} ms after her 5th failed login, but the harness started the program with --lockout-ms ${TEST_LOCKOUT_MS}.`, {
+        kind: 'mismatch',
+        expected: `the welcome once ${TEST_LOCKOUT_MS} ms have passed (and refusals while locked must not make the lock longer)`,
+        actual: show(reply),
+      });
     }
     later.who = 'alice';
     const lockedFor = performance.now() - lockStartsAfter;
@@ -427,121 +432,6 @@ async function expectLocked(client: ChatClient, how: string, lockStartsAfter: nu
     expected: show({ type: 'error', code: 'locked', message: '…' }),
     actual: show(reply),
   });
-}
-
-/** Logs in to an account hashed before the cost went up, with a failure that says so. */
-async function loggedInAfterCostRise(connect: ScenarioContext['connect'], dataDir: string, account: Credentials): Promise<ChatClient> {
-  const client = await ChatClient.connect(connect, account.name);
-  await client.send({ type: 'login', ...account });
-  const reply = await client.next({ what: `the welcome after logging in as ${account.name}` });
-  if (reply.type === 'error' && reply.code === 'login-failed') {
-    // Say why only when the store shows it: the account is there, made with the old cost.
-    let stored: number | undefined;
-    try {
-      stored = parseStore(readStore(dataDir, 'after the restart'), 'after the restart').get(account.name)?.password.N;
-    } catch {
-      stored = undefined;
-    }
-    const why =
-      stored === TEST_SCRYPT_N
-        ? `The store says ${account.name}'s hash was made with N = ${TEST_SCRYPT_N}: check each password with the parameters stored beside its hash, not with today's setting.`
-        : `And ${STORE_FILE} does not hold the account as it was registered (with N = ${TEST_SCRYPT_N}).`;
-    throw new ScenarioFailure(`${account.name}'s right password was refused after the server restarted with --scrypt-n ${SLOW_SCRYPT_N}. ${why}`, {
-      kind: 'mismatch',
-      expected: show({ type: 'welcome', name: account.name }),
-      actual: show(reply),
-    });
-  }
-  check(reply.type === 'welcome' && reply.name === account.name, `${account.name} was waiting for the welcome after logging in, but the next message was something else.`, {
-    expected: show({ type: 'welcome', name: account.name }),
-    actual: show(reply),
-  });
-  client.who = account.name;
-  return client;
-}
-
-/**
- * While `waiting`'s login is being checked (a slow hash), `from` sends three lines to `to`,
- * each only once the one before has arrived. The server must relay all three before it
- * answers `waiting`.
- *
- * Why three, and why the verdict does not depend on timing for a server that blocks: such a
- * server writes the answer to the login before it reads the second line (at the latest), so
- * the answer is already in the harness's receive buffer when that line arrives, and the
- * harness's event loop reads it before the third line can come back. The one assumption, for
- * a server that hashes in the background: three round trips of a chat line (well under a
- * millisecond each on loopback) are faster than one hash at SLOW_SCRYPT_N (about 200 ms).
- *
- * Only a login gives this guarantee: its welcome follows the hash at once. A registration's
- * answer also waits for the disk, during which even a blocking server relays chat again.
- */
-async function chatWhileHashing(from: ChatClient, to: ChatClient, waiting: ChatClient, what: string): Promise<void> {
-  const letIn = (message: ChatMessage) => message.type === 'joined' && message.name === waiting.who;
-  const tooSoon = `${waiting.who} was let in before ${from.who}'s three chat lines had reached ${to.who}: while ${what} was checked, nobody else was served (a synchronous scrypt?), or it was not checked with a slow scrypt at all.`;
-  for (let line = 1; line <= 3; line++) {
-    const text = `line ${line} while ${what} is being checked`;
-    await from.say(text);
-    const message = await to.next({ what: `${from.who}'s line ${line} of 3, sent while ${what} was being checked` });
-    if (letIn(message)) throw new ScenarioFailure(tooSoon, { kind: 'mismatch', expected: show({ type: 'chat', from: from.who, text }), actual: show(message) });
-    check(message.type === 'chat' && message.from === from.who && message.text === text, `${to.who} was waiting for ${from.who}'s line ${line} of 3, but the next message from the server was something else.`, {
-      expected: show({ type: 'chat', from: from.who, text }),
-      actual: show(message),
-    });
-  }
-  check(waiting.wire.pending.length === 0, tooSoon, {
-    expected: `${from.who}'s lines relayed at once, and the answer to ${what} only once its hash is done`,
-    actual: `${waiting.wire.pending.length} bytes for ${waiting.who} already there when ${to.who} got line 3`,
-  });
-}
-
-/** The burst: 50 registrations from 5 connections at once; the crash after 20 acknowledgements. */
-const BURST_CONNECTIONS = 5;
-const BURST_PER_CONNECTION = 10;
-const CRASH_AFTER_ACKS = 20;
-
-/**
- * Sends the burst, records every "registered" the server sends (also those already on their
- * way when the crash comes), kills the program at the 20th, and returns the acknowledged
- * accounts. The moment is a count of answers, never a sleep.
- */
-async function burstThenCrash({ connect, crash }: ScenarioContext): Promise<Credentials[]> {
-  const accounts: Credentials[] = Array.from({ length: BURST_CONNECTIONS * BURST_PER_CONNECTION }, (_, i) => ({
-    name: `burst${String(i + 1).padStart(2, '0')}`,
-    password: `burst password number ${i + 1}`,
-  }));
-  const acknowledged: Credentials[] = [];
-  let crashed = false;
-  let reachedCrashPoint!: () => void;
-  const crashPoint = new Promise<void>((resolve) => (reachedCrashPoint = resolve));
-
-  const clients: ChatClient[] = [];
-  for (let c = 1; c <= BURST_CONNECTIONS; c++) clients.push(await ChatClient.connect(connect, `burst client ${c}`));
-  const readers = clients.map(async (client, c) => {
-    const mine = accounts.slice(c * BURST_PER_CONNECTION, (c + 1) * BURST_PER_CONNECTION);
-    await client.wire.sendCoalesced(mine.map((account) => frame(JSON.stringify({ type: 'register', ...account }))));
-    for (let answer = 1; answer <= mine.length; answer++) {
-      let message: ChatMessage;
-      try {
-        message = await client.next({ what: `the answer to its registration ${answer} of ${mine.length}` });
-      } catch (err) {
-        if (crashed && err instanceof ScenarioFailure && err.details.kind === 'closed') return; // the program is gone, as planned
-        throw err;
-      }
-      const account = mine.find((a) => a.name === message.name);
-      check(message.type === 'registered' && account !== undefined && !acknowledged.includes(account), `${client.who} registered ${mine.map((a) => a.name).join(', ')}, and received something other than a "registered" for one of them.`, {
-        expected: show({ type: 'registered', name: mine[0]!.name }),
-        actual: show(message),
-      });
-      acknowledged.push(account);
-      if (acknowledged.length === CRASH_AFTER_ACKS) reachedCrashPoint();
-    }
-  });
-  const allAnswered = Promise.all(readers);
-  await within(5000, `${CRASH_AFTER_ACKS} of the 50 registrations to be acknowledged`, Promise.race([crashPoint, allAnswered]));
-  crashed = true;
-  await crash();
-  await within(3000, 'the burst connections to close after the crash', allAnswered);
-  return acknowledged;
 }
 
 /** Only the pace of a repeated question (the lockout poll); nothing waits on it for an outcome. */
