@@ -323,7 +323,7 @@ defineLab(findLab('login')!, {
       });
       check(refusal.output.includes(STORE_FILE), `With ${STORE_FILE} ${what}, your program stopped, but what it printed does not say which file is damaged.`, {
         expected: `a message naming the file (its path ends in ${STORE_FILE}) and what is wrong with it`,
-        actual: show(refusal.output.trim().split('\n').slice(-3).join(' | ')),
+        actual: show(gist(refusal.output)),
       });
       const now = readFileSync(storePath(dataDir));
       check(now.equals(content), `Your program changed ${STORE_FILE} (${what}) while refusing to start: a damaged store must be left exactly as it is, for a person to repair.`, {
@@ -432,6 +432,12 @@ async function expectLocked(client: ChatClient, how: string, lockStartsAfter: nu
     expected: show({ type: 'error', code: 'locked', message: '…' }),
     actual: show(reply),
   });
+}
+
+/** The lines of a program's output that say something: no stack frames, no blank lines. */
+function gist(output: string): string {
+  const telling = output.split('\n').filter((line) => line.trim() !== '' && !/^\s+at /.test(line) && !/^Node\.js v/.test(line));
+  return telling.length === 0 ? '(nothing)' : telling.slice(0, 4).join(' | ');
 }
 
 /** Only the pace of a repeated question (the lockout poll); nothing waits on it for an outcome. */
