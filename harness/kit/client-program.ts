@@ -102,7 +102,8 @@ export class ClientProgram {
       throw new ScenarioFailure(`Timed out after ${withinMs} ms waiting for ${this.label} to ${awaited}; it is still running.`, {
         kind: 'timeout',
         wait: { awaited: `${this.label} to ${awaited}`, withinMs },
-        actual: this.lastLines(),
+        expected: `${this.label} to ${awaited}`,
+        actual: `what it printed:\n${this.lastLines()}`,
       });
     }
   }
@@ -119,12 +120,12 @@ export class ClientProgram {
     await new Promise<void>((resolve, reject) => {
       const check = () => {
         if (seen()) return finish(resolve);
-        if (this.hasExited) finish(() => reject(new ScenarioFailure(`${this.label} ${this.status} before it printed ${awaited}.`, { kind: 'closed', expected: text, actual: this.lastLines() })));
+        if (this.hasExited) finish(() => reject(new ScenarioFailure(`${this.label} ${this.status} before it printed ${awaited}.`, { kind: 'closed', expected: text, actual: `what it printed:\n${this.lastLines()}` })));
       };
       const timer = setTimeout(
         () =>
           finish(() =>
-            reject(new ScenarioFailure(`Timed out after ${withinMs} ms waiting for ${this.label} to print ${awaited}.`, { kind: 'timeout', wait: { awaited: `${this.label} to print ${awaited}`, withinMs }, actual: this.lastLines() })),
+            reject(new ScenarioFailure(`Timed out after ${withinMs} ms waiting for ${this.label} to print ${awaited}.`, { kind: 'timeout', wait: { awaited: `${this.label} to print ${awaited}`, withinMs }, expected: text, actual: `what it printed:\n${this.lastLines()}` })),
           ),
         withinMs,
       );

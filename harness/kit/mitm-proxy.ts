@@ -218,8 +218,13 @@ export class ManInTheMiddle {
     return {
       socket,
       write(bytes) {
-        log.bytes('sent', bytes);
-        socket.write(bytes); // written once connected: a socket queues what it is given before that
+        // Recorded when it really goes out: after the 'connected' line, not before.
+        const go = () => {
+          log.bytes('sent', bytes);
+          socket.write(bytes);
+        };
+        if (socket.connecting) socket.once('connect', go);
+        else go();
       },
     };
   }

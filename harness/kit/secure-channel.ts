@@ -162,7 +162,7 @@ export function parseHello(body: Buffer, server: boolean): ParsedHello | string 
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it is not a JSON object';
   const hello = value as Record<string, unknown>;
-  if (hello.type !== 'hello') return 'its "type" is not "hello"';
+  if (hello.type !== 'hello') return `its "type" is ${JSON.stringify(hello.type) ?? 'missing'}, not "hello"`;
   if (hello.version !== CHANNEL_VERSION) return `its "version" is not ${CHANNEL_VERSION}`;
   const fields: [name: string, bytes: number][] = server ? [['key', KEY_BYTES], ['identity', KEY_BYTES], ['signature', SIGNATURE_BYTES]] : [['key', KEY_BYTES]];
   const decoded: Record<string, Buffer> = {};

@@ -81,7 +81,9 @@ export class SecureClient {
     this.framesReceived++;
     const hello = parseHello(body, true);
     if (typeof hello === 'string') {
-      throw new ScenarioFailure(`The server answered ${this.who}'s hello with a frame that is not a server hello: ${hello}.`, {
+      // A server without a handshake answers the hello like any message: an error, in the clear.
+      const asMessage = hello.includes('"error"') ? ' It treated the hello as an ordinary message, in the clear: the first frame must start the handshake.' : '';
+      throw new ScenarioFailure(`The server answered ${this.who}'s hello with a frame that is not a server hello: ${hello}.${asMessage}`, {
         kind: 'mismatch',
         expected: '{"type":"hello","version":1,"key":<32 bytes, base64>,"identity":<32 bytes, base64>,"signature":<64 bytes, base64>}',
         actual: preview(body, 160),

@@ -78,12 +78,16 @@ async function firstVisit(proxy: ManInTheMiddle, knownServers: string): Promise<
     if (!answered) {
       throw new ScenarioFailure(`${client.label} ${client.status} before your server's answer to its first sealed request came back: it could not finish the handshake with the real server.`, {
         kind: 'closed',
-        actual: client.lastLines(),
+        expected: 'your client makes the handshake, sends the request sealed and prints the answer',
+        actual: `what your client printed:\n${client.lastLines()}`,
       });
     }
     client.endInput();
     await client.expectExit(CLIENT_EXIT_MS, 'exit once its input ended and the server closed the connection');
-    check(client.code === 0, `${client.label} ${client.status} after a normal conversation: it should exit with code 0 when the server closes a working channel.`, { actual: client.lastLines() });
+    check(client.code === 0, `${client.label} ${client.status} after a normal conversation: it should exit with code 0 when the server closes a working channel.`, {
+      expected: 'exit code 0',
+      actual: `what your client printed:\n${client.lastLines()}`,
+    });
   } finally {
     await client.kill();
   }
@@ -115,7 +119,10 @@ async function expectAttackRefused(proxy: ManInTheMiddle, knownServers: string, 
         actual: `the man in the middle read: ${proxy.stolen.map((text) => text.toString('utf8')).join('\n')}`,
       });
     }
-    check(client.code !== 0, `${label} ${client.status}: refusing a server must end with an error (a non-zero exit code), so that a script notices.`, { actual: client.lastLines() });
+    check(client.code !== 0, `${label} ${client.status}: refusing a server must end with an error (a non-zero exit code), so that a script notices.`, {
+      expected: 'a non-zero exit code, after a warning',
+      actual: `what your client printed:\n${client.lastLines()}`,
+    });
     const now = existsSync(knownServers) ? readFileSync(knownServers, 'utf8') : '';
     check(now === remembered, `${label} changed its known-servers file while refusing a man in the middle: the file must keep the real server's key.`, { expected: remembered, actual: now });
     return client;
@@ -142,6 +149,7 @@ defineLab(lab, {
       actual: second.secure.identity.fingerprint,
     });
     check(!second.secure.serverKey.equals(first.secure.serverKey), 'The server used the same ephemeral X25519 key for two connections: make a new key pair for every handshake, or one stolen key would open every recorded conversation.', {
+      expected: 'two different "key" values in the two hellos',
       actual: `both hellos carry the key ${first.secure.serverKey.toString('base64')}`,
     });
     await second.chat.send({ type: 'who' });
@@ -271,7 +279,7 @@ defineLab(lab, {
       const shown = fingerprintsIn(client.printed);
       check(shown.includes(proxy.impostorFingerprint), 'Your client refused the changed key, but its warning does not show the fingerprint it received: a person needs it to compare with the server\'s.', {
         expected: `a warning that shows ${proxy.impostorFingerprint}`,
-        actual: client.lastLines(),
+        actual: `what your client printed:\n${client.lastLines()}`,
       });
     } finally {
       await proxy.close();
@@ -390,6 +398,6 @@ defineLab(lab, {
     await a.secure.sendFrame(padded, `one sealed frame of the largest size: ${MAX_PLAINTEXT_BYTES} bytes of plaintext (a chat of 1000 "€", padded with JSON spaces), ${MAX_PLAINTEXT_BYTES + 16} bytes sealed`);
     await b.chat.expect({ type: 'chat', from: 'alice', text: wide }, { what: `alice's line of 1000 "€" (3000 bytes), sent in a sealed frame of the largest size, relayed to bob whole`, withinMs: 3000 });
     const received = await messagesBeforeWho(b);
-    check(received.length === 0, 'bob received more than the two lines alice sent.', { actual: received.map(show).join('\n') });
+    check(received.length === 0, 'bob received more than the two lines alice sent.', { expected: 'nothing before the answer to his "who"', actual: received.map(show).join('\n') });
   },
 });
