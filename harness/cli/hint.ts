@@ -2,9 +2,10 @@
 // failed last (or the one named); each call climbs one step, recorded in the progress file.
 
 import { parseArgs } from 'node:util';
-import { findLab, labs } from '../manifest.ts';
+import { labs } from '../manifest.ts';
 import { styleFor } from '../report/style.ts';
 import { nextHint } from '../learner/hint-giver.ts';
+import { labArgument, labChoices } from '../learner/lab-argument.ts';
 import { formatHint } from '../learner/hint-view.ts';
 import { ProgressStore } from '../learner/progress-store.ts';
 import { screenWidth } from '../learner/terminal.ts';
@@ -12,7 +13,7 @@ import { runCli, UsageError } from './usage-error.ts';
 
 const usage = `usage: npm run hint <lab> [<scenario>]
 
-  <lab>       a lab number or name: ${labs.map((l) => `${l.number} (${l.slug})`).join(', ')}
+  <lab>       a lab number or name: ${labChoices()}
   <scenario>  a scenario id (see npm run lab <lab> plan); by default, the one that failed last
 
 Each call shows the next step for that scenario: a nudge, then the concept, then almost the answer.`;
@@ -25,8 +26,7 @@ async function main(): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError(`which lab? for example: npm run hint 1 (the labs are ${labs.map((l) => l.number).join(', ')})`);
   if (positionals.length > 2) throw new UsageError(`a lab and at most one scenario, got: ${positionals.join(' ')}`);
-  const lab = findLab(positionals[0]!);
-  if (!lab) throw new UsageError(`there is no lab "${positionals[0]}"; the labs are ${labs.map((l) => `${l.number} (${l.slug})`).join(', ')}`);
+  const lab = labArgument(positionals[0]!);
   const answer = nextHint(new ProgressStore(), lab, positionals[1] ? { named: positionals[1] } : {});
   console.log(formatHint(answer, lab, { style: styleFor(process.stdout), width: screenWidth(), again: `npm run hint ${lab.number}${positionals[1] ? ` ${positionals[1]}` : ''}` }));
   return 0;

@@ -2,43 +2,32 @@
 // explains the result. Exit status: 0 all passed, 1 some failed, 2 usage error, 130 Ctrl+C.
 // Also: `watch` (run again on every save), `replay` (the last failing scenario alone),
 // `plan` (what the tests will do), and with no lab at a terminal, a menu.
-//
-// npm keeps `--watch` for itself in `npm run lab 3 --watch`, so each mode is also a plain
-// word: `npm run lab 3 watch` works as well as `npm run lab -- 3 --watch`. npm does pass
-// `--watch` and `--replay` on, as npm_config_watch and npm_config_replay: those are read too,
-// when npm ran this very script (not `npm test --watch`, whose children inherit them).
-// `--plan` is lost for good: npm reads it as its own -p -l -a -n.
+// The modes are plain words too (`npm run lab 3 watch`): npm keeps `--watch` for itself
+// (see lab-command.ts).
 
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { findLab, labs, repoRoot, type Lab } from '../manifest.ts';
+import { labs, repoRoot, type Lab } from '../manifest.ts';
 import { formatLabResult } from '../report/format.ts';
 import { styleFor } from '../report/style.ts';
 import { failed } from '../runner/results.ts';
 import { runLab } from '../runner/run-lab.ts';
 import { beforeClosingLine, recordAndAdvise } from '../learner/after-run.ts';
-import { renderGuide } from '../learner/docs-view.ts';
-import { findGuide, guideExists } from '../learner/guides.ts';
-import { nextHint } from '../learner/hint-giver.ts';
-import { formatHint } from '../learner/hint-view.ts';
-import { keysFrom } from '../learner/keys.ts';
-import { statusOf } from '../learner/lab-status.ts';
+import { labChoices } from '../learner/lab-argument.ts';
+import { parseLabCommand } from '../learner/lab-command.ts';
+import { labChoiceLine, statusOf } from '../learner/lab-status.ts';
 import { formatPlan } from '../learner/plan.ts';
 import { labProgress, ProgressStore } from '../learner/progress-store.ts';
-import { chooseAction, chooseLab, isPromptCancel, labChoiceLine } from '../learner/prompts.ts';
-import { formatReplay } from '../learner/replay-view.ts';
-import { formatSolutionDiff } from '../learner/solution-diff.ts';
 import { isInteractive, screenWidth, showLong } from '../learner/terminal.ts';
-import { watchLab } from '../learner/watch-mode.ts';
 import { resolveTarget } from './target.ts';
 import { runCli, UsageError } from './usage-error.ts';
 
-const MODES = ['watch', 'replay', 'plan'] as const;
-type Mode = (typeof MODES)[number];
+// The menu, watch mode and the markdown renderer pull in @inquirer/prompts and marked-terminal,
+// close to half a second of start-up: they are loaded only by the paths that use them, so
+// that `npm run lab 3` answers as fast as it can.
 
 const usage = `usage: npm run lab [<lab> [watch | replay | plan]] [-- --target <folder>] [--verbose] [--json]
 
-  <lab>              a lab number or name: ${labs.map((l) => `${l.number} (${l.slug})`).join(', ')}
+  <lab>              a lab number or name: ${labChoices()}
                      with no lab: a menu at a terminal, else this list
   watch              run the tests, then again every time you save a file of the lab
                      (keys: h hint, d guide, r run again, q quit)
@@ -55,48 +44,25 @@ const store = new ProgressStore();
 const learnerTree = path.join(repoRoot, 'labs');
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      target: { type: 'string' },
-      verbose: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      watch: { type: 'boolean', default: false },
-      replay: { type: 'boolean', default: false },
-      plan: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
+  const command = parseLabCommand(process.argv.slice(2));
+  if (command.help) {
     console.log(usage);
     return 0;
   }
-  const words = positionals.filter((word): word is Mode => (MODES as readonly string[]).includes(word));
-  const fromNpm = process.env.npm_lifecycle_event === 'lab' ? MODES.filter((mode) => process.env[`npm_config_${mode}`] === 'true') : [];
-  const modes = [...new Set([...words, ...MODES.filter((mode) => values[mode]), ...fromNpm])];
-  const rest = positionals.filter((word) => !(MODES as readonly string[]).includes(word));
-  if (modes.length > 1) throw new UsageError(`choose one of watch, replay and plan, got: ${modes.join(', ')}`);
-  const mode = modes[0];
-  if (mode && values.json) throw new UsageError(`--json gives the results of one run; it does not go with ${mode}`);
-
-  if (rest.length === 0) {
-    if (mode) throw new UsageError(`${mode} needs a lab, for example: npm run lab 1 ${mode}`);
-    if (isInteractive() && !values.json) return menu();
+  const { lab, mode } = command;
+  if (!lab) {
+    if (isInteractive() && !command.json) return menu();
     console.log(`The labs:\n${labList()}\n\n${usage}`);
     return 0;
   }
-  if (rest.length > 1) throw new UsageError(`one lab at a time, got: ${rest.join(' ')}`);
-  const lab = findLab(rest[0]!);
-  if (!lab) throw new UsageError(`there is no lab "${rest[0]}"; the labs are ${labs.map((l) => `${l.number} (${l.slug})`).join(', ')}`);
-
   if (mode === 'plan') {
     console.log(formatPlan(lab, style, screenWidth()));
     return 0;
   }
-  const target = resolveTarget(values.target, lab);
-  if (mode === 'watch') return watch(lab, target, values.verbose);
+  const target = resolveTarget(command.target, lab);
+  if (mode === 'watch') return watch(lab, target, command.verbose);
   if (mode === 'replay') return replay(lab, target);
-  return runOnce(lab, target, { verbose: values.verbose, json: values.json });
+  return runOnce(lab, target, command);
 }
 
 function labList(): string {
@@ -127,6 +93,7 @@ async function runOnce(lab: Lab, target: string, options: { verbose: boolean; js
 }
 
 async function watch(lab: Lab, target: string, verbose: boolean): Promise<number> {
+  const [{ keysFrom }, { watchLab }] = await Promise.all([import('../learner/keys.ts'), import('../learner/watch-mode.ts')]);
   const keys = keysFrom(process.stdin);
   try {
     return await watchLab({ lab, target, learnerTree: target === learnerTree, store, style, screen: process.stdout, interactive: isInteractive(), keys, verbose, signal: interruption() });
@@ -147,12 +114,14 @@ async function replay(lab: Lab, target: string): Promise<number> {
     console.error('Interrupted: the replay was stopped and its processes killed.');
     return 130;
   }
+  const { formatReplay } = await import('../learner/replay-view.ts');
   console.log(formatReplay(result, saved, lab, style));
   return failed(result) === 0 && !result.runError ? 0 : 1;
 }
 
 /** `npm run lab` at a terminal: pick a lab (the next unfinished one is preselected), then what to do. */
 async function menu(): Promise<number> {
+  const { chooseAction, chooseLab, isPromptCancel } = await import('../learner/prompts.ts');
   try {
     const progress = store.load();
     const lab = await chooseLab(progress, style);
@@ -165,13 +134,18 @@ async function menu(): Promise<number> {
       case 'plan':
         console.log(formatPlan(lab, style, screenWidth()));
         return 0;
-      case 'hint':
+      case 'hint': {
+        const [{ nextHint }, { formatHint }] = await Promise.all([import('../learner/hint-giver.ts'), import('../learner/hint-view.ts')]);
         console.log(formatHint(nextHint(store, lab), lab, { style, width: screenWidth(), again: `npm run hint ${lab.number}` }));
         return 0;
-      case 'solution':
+      }
+      case 'solution': {
+        const { formatSolutionDiff } = await import('../learner/solution-diff.ts');
         await showLong(formatSolutionDiff(lab, learnerTree, path.join(repoRoot, 'solutions'), style));
         return 0;
+      }
       case 'docs': {
+        const [{ findGuide, guideExists }, { renderGuide }] = await Promise.all([import('../learner/guides.ts'), import('../learner/docs-view.ts')]);
         const guide = findGuide(String(lab.number));
         if (!guide || !guideExists(guide)) {
           console.log(`The guide for lab ${lab.number} is not written yet.`);

@@ -4,7 +4,8 @@
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findLab, labs, repoRoot, type Lab } from '../manifest.ts';
+import { labs, repoRoot, type Lab } from '../manifest.ts';
+import { labArgument, labChoices } from '../learner/lab-argument.ts';
 import { forgetLastRun, ProgressStore } from '../learner/progress-store.ts';
 import { confirmed, isPromptCancel } from '../learner/prompts.ts';
 import { ResetError, resetLab } from '../learner/reset-lab.ts';
@@ -14,7 +15,7 @@ import { runCli, UsageError } from './usage-error.ts';
 
 const usage = `usage: npm run reset <lab> | all   [-- --yes]
 
-  <lab>  a lab number or name: ${labs.map((l) => `${l.number} (${l.slug})`).join(', ')}
+  <lab>  a lab number or name: ${labChoices()}
   all    every lab (also: --all)
   --yes  do not ask for confirmation (needed when not at a terminal)
 
@@ -37,7 +38,7 @@ async function main(): Promise<number> {
   const named = positionals.filter((word) => word !== 'all');
   if (all && named.length) throw new UsageError(`either one lab or all, got: ${positionals.join(' ')}`);
   if (!all && named.length !== 1) throw new UsageError(named.length ? `one lab at a time (or all), got: ${named.join(' ')}` : 'which lab? for example: npm run reset 1, or npm run reset all');
-  const chosen: Lab[] = all ? labs : [findLab(named[0]!) ?? unknownLab(named[0]!)];
+  const chosen: Lab[] = all ? labs : [labArgument(named[0]!)];
 
   const what = all ? 'every lab' : `lab ${chosen[0]!.number} (${chosen[0]!.title})`;
   const question = `Reset ${what} to the stub? Your files are copied to ${path.join(stateDir(), 'backups')} first.`;
@@ -72,10 +73,6 @@ async function main(): Promise<number> {
     }
   }
   return failures ? 1 : 0;
-}
-
-function unknownLab(query: string): never {
-  throw new UsageError(`there is no lab "${query}"; the labs are ${labs.map((l) => `${l.number} (${l.slug})`).join(', ')}`);
 }
 
 await runCli(main);

@@ -3,7 +3,8 @@
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findLab, labs, repoRoot } from '../manifest.ts';
+import { repoRoot } from '../manifest.ts';
+import { labArgument, labChoices } from '../learner/lab-argument.ts';
 import { styleFor } from '../report/style.ts';
 import { statusOf } from '../learner/lab-status.ts';
 import { ProgressStore } from '../learner/progress-store.ts';
@@ -14,7 +15,7 @@ import { runCli, UsageError } from './usage-error.ts';
 
 const usage = `usage: npm run solution <lab> [-- --yes] [--no-pager]
 
-  <lab>       a lab number or name: ${labs.map((l) => `${l.number} (${l.slug})`).join(', ')}
+  <lab>       a lab number or name: ${labChoices()}
   --yes       show it even though the lab has not passed yet, without asking
   --no-pager  print everything at once, even at a terminal
 
@@ -34,8 +35,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length ? `one lab at a time, got: ${positionals.join(' ')}` : 'which lab? for example: npm run solution 1');
-  const lab = findLab(positionals[0]!);
-  if (!lab) throw new UsageError(`there is no lab "${positionals[0]}"; the labs are ${labs.map((l) => `${l.number} (${l.slug})`).join(', ')}`);
+  const lab = labArgument(positionals[0]!);
 
   if (statusOf(new ProgressStore().load(), lab).kind !== 'passed') {
     const question = `Lab ${lab.number} has not passed yet, and the solution gives the answers away. Show it anyway?`;

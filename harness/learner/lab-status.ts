@@ -1,7 +1,8 @@
-// A lab's status as the menu and `npm run progress` show it: not started, failing N of M,
-// or passed, judged by its last run; and which lab comes next.
+// A lab's status as the menu, the list and `npm run progress` show it: not started, failing
+// N of M, or passed, judged by its last run; and which lab comes next.
 
 import { labs, type Lab } from '../manifest.ts';
+import type { Style } from '../report/style.ts';
 import type { Progress } from './progress-store.ts';
 
 export type LabStatus = { kind: 'not-started' } | { kind: 'failing'; failing: number; total: number } | { kind: 'passed' };
@@ -27,4 +28,12 @@ export function statusLabel(status: LabStatus): string {
 /** The first lab, in order, that has not passed; when every lab passed, the last one. */
 export function nextLab(progress: Progress): Lab {
   return labs.find((lab) => statusOf(progress, lab).kind !== 'passed') ?? labs.at(-1)!;
+}
+
+/** " 1  Echo server        passed": a lab and its status, for the menu and the list. */
+export function labChoiceLine(lab: Lab, status: LabStatus, style: Style): string {
+  const label = statusLabel(status);
+  const coloured = status.kind === 'passed' ? style.color.green(label) : status.kind === 'failing' ? style.color.yellow(label) : style.color.dim(label);
+  const width = Math.max(...labs.map((l) => l.title.length));
+  return `${String(lab.number).padStart(2)}  ${lab.title.padEnd(width)}  ${coloured}`;
 }

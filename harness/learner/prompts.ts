@@ -6,7 +6,7 @@ import { confirm, select } from '@inquirer/prompts';
 import { labs, type Lab } from '../manifest.ts';
 import type { Style } from '../report/style.ts';
 import { UsageError } from '../cli/usage-error.ts';
-import { nextLab, statusLabel, statusOf, type LabStatus } from './lab-status.ts';
+import { labChoiceLine, nextLab, statusOf, type LabStatus } from './lab-status.ts';
 import type { Progress } from './progress-store.ts';
 
 /** Where prompts read and draw; the process's own terminal unless a test injects streams. */
@@ -19,13 +19,6 @@ export type LabAction = 'watch' | 'run' | 'docs' | 'plan' | 'hint' | 'solution';
 
 /** True when the learner pressed Ctrl+C (or Escape) in a prompt: leave quietly. */
 export const isPromptCancel = (err: unknown) => (err as Error | undefined)?.name === 'ExitPromptError' || (err as Error | undefined)?.name === 'AbortPromptError';
-
-export function labChoiceLine(lab: Lab, status: LabStatus, style: Style): string {
-  const label = statusLabel(status);
-  const coloured = status.kind === 'passed' ? style.color.green(label) : status.kind === 'failing' ? style.color.yellow(label) : style.color.dim(label);
-  const width = Math.max(...labs.map((l) => l.title.length));
-  return `${String(lab.number).padStart(2)}  ${lab.title.padEnd(width)}  ${coloured}`;
-}
 
 export async function chooseLab(progress: Progress, style: Style, context?: PromptContext): Promise<Lab> {
   const next = nextLab(progress);

@@ -1,6 +1,6 @@
 // The guides in the terminal: markdown rendered well (inline code in lists, code blocks,
 // tables that fit, links), no escape codes without colour, the built-in pager driven by
-// keys, `npm run docs`, and `npm run lab N plan`.
+// keys, `npm run docs`; and `npm run lab N plan` with the arguments of `npm run lab`.
 
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
@@ -10,9 +10,11 @@ import { keysFrom } from '../learner/keys.ts';
 import { renderMarkdown } from '../learner/markdown.ts';
 import { page } from '../learner/pager.ts';
 import { guideDescriptions } from '../learner/plan.ts';
+import { parseLabCommand } from '../learner/lab-command.ts';
+import { UsageError } from '../cli/usage-error.ts';
 import { layoutTable } from '../learner/text-table.ts';
 import { stripAnsi, visibleLength } from '../learner/text-wrap.ts';
-import { cli } from './learner-helpers.ts';
+import { cli, expectUsageError } from './learner-helpers.ts';
 
 const sample = [
   '# Title',
@@ -176,12 +178,9 @@ describe('npm run docs', () => {
   test.each([
     [['nope'], /there is no guide "nope"; the guides are 1, 2/],
     [['1', '2'], /one guide at a time/],
-    [['--bogus'], /Unknown option '--bogus'/],
   ])('usage error %j: one line, exit status 2', async (args, message) => {
     const run = await cli('docs', args);
-    expect(run.code).toBe(2);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(message);
+    expectUsageError(run, message);
   });
 });
 
@@ -190,36 +189,50 @@ describe('npm run lab N plan', () => {
     const echo = findLab('echo')!;
     const described = guideDescriptions(echo);
     expect(described.size).toBe(echo.scenarios.length);
-    for (const args of [['1', 'plan'], ['--plan', 'echo']]) {
-      const run = await cli('lab', args);
-      expect(run.code).toBe(0);
-      const positions = echo.scenarios.map((s) => run.stdout.indexOf(`. ${s.id}`));
-      expect(positions.every((p) => p > 0)).toBe(true);
-      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-      const flat = run.stdout.replace(/\s+/g, ' ');
-      for (const words of described.values()) expect(flat).toContain(words.replace(/\s+/g, ' '));
-      expect(run.stdout).not.toMatch(/passed|failed/);
+    const run = await cli('lab', ['1', 'plan']);
+    expect(run.code).toBe(0);
+    const positions = echo.scenarios.map((s) => run.stdout.indexOf(`. ${s.id}`));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    const flat = run.stdout.replace(/\s+/g, ' ');
+    for (const words of described.values()) expect(flat).toContain(words.replace(/\s+/g, ' '));
+    expect(run.stdout).not.toMatch(/passed|failed/);
+  });
+});
+
+describe('the arguments of npm run lab', () => {
+  const echo = findLab('echo')!;
+  const noNpm = {};
+
+  test('a mode is a plain word or an option, before or after the lab', () => {
+    for (const args of [['1', 'plan'], ['plan', 'echo'], ['--plan', '01-echo'], ['echo', '--plan']]) {
+      expect(parseLabCommand(args, noNpm), args.join(' ')).toMatchObject({ lab: echo, mode: 'plan' });
     }
+    expect(parseLabCommand(['1', 'watch', '--target', 'solutions'], noNpm)).toMatchObject({ lab: echo, mode: 'watch', target: 'solutions' });
+    expect(parseLabCommand(['1'], noNpm).mode).toBeUndefined();
+    expect(parseLabCommand([], noNpm).lab).toBeUndefined();
   });
 
-  test('`npm run lab 1 --replay`, whose --replay npm keeps for itself, still replays: npm passes it on as npm_config_replay', async () => {
-    const asNpmRunLab = await cli('lab', ['1'], { env: { npm_lifecycle_event: 'lab', npm_config_replay: 'true' } });
-    expect(asNpmRunLab.code).toBe(2);
-    expect(asNpmRunLab.stderr).toMatch(/nothing to replay yet/);
-    // Inherited by the children of another script (npm test --replay), it means nothing here.
-    const inherited = await cli('lab', ['1', 'plan'], { env: { npm_lifecycle_event: 'test', npm_config_replay: 'true' } });
-    expect(inherited.code).toBe(0);
-    expect(inherited.stdout).toContain('what the tests will do');
+  test('`npm run lab 1 --watch`, whose --watch npm keeps, still watches: npm passes it on as npm_config_watch', () => {
+    expect(parseLabCommand(['1'], { npm_lifecycle_event: 'lab', npm_config_watch: 'true' }).mode).toBe('watch');
+    expect(parseLabCommand(['1'], { npm_lifecycle_event: 'lab', npm_config_replay: 'true' }).mode).toBe('replay');
+    // Inherited by the children of another script (npm test --watch), it means nothing here.
+    expect(parseLabCommand(['1'], { npm_lifecycle_event: 'test', npm_config_watch: 'true' }).mode).toBeUndefined();
   });
 
   test.each([
-    [['1', 'plan', 'watch'], /choose one of watch, replay and plan/],
-    [['watch'], /watch needs a lab/],
-    [['1', 'watch', '--json'], /does not go with watch/],
-  ])('usage error %j: one line, exit status 2', async (args, message) => {
-    const run = await cli('lab', args);
-    expect(run.code).toBe(2);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(message);
+    [['1', 'plan', 'watch'], /choose one of watch, replay and plan, got: plan, watch/],
+    [['1', '--replay', 'watch'], /choose one of watch, replay and plan/],
+    [['watch'], /watch needs a lab, for example: npm run lab 1 watch/],
+    [['1', 'watch', '--json'], /--json .* does not go with watch/],
+    [['1', '2'], /one lab at a time, got: 1 2/],
+    [['99'], /there is no lab "99"; the labs are 1 \(echo\), 2/],
+  ])('%j is a usage error', (args, message) => {
+    expect(() => parseLabCommand(args, noNpm)).toThrow(UsageError);
+    expect(() => parseLabCommand(args, noNpm)).toThrow(message);
+  });
+
+  test('a usage error reaches the learner as one line and exit status 2', async () => {
+    expectUsageError(await cli('lab', ['watch']), /watch needs a lab/);
   });
 });

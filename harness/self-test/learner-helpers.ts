@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { within } from '../kit/failure.ts';
 import { repoRoot, type Lab } from '../manifest.ts';
 import type { LabResult } from '../runner/results.ts';
@@ -117,4 +118,11 @@ export async function noProcessLeft(text: string, ms = 5000): Promise<void> {
     left = processesMentioning(text);
   }
   if (left.length) throw new Error(`processes left behind ${ms} ms after the run ended:\n${left.join('\n')}`);
+}
+
+/** A mistake in the command: one line on stderr saying what, exit status 2, never a stack. */
+export function expectUsageError(run: CliRun, message: RegExp): void {
+  expect(run.code, run.stderr).toBe(2);
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  expect(run.stderr).toMatch(message);
 }
