@@ -17,8 +17,11 @@ export interface PagerScreen {
 const ALTERNATE_SCREEN_ON = '\x1b[?1049h\x1b[?25l';
 const ALTERNATE_SCREEN_OFF = '\x1b[?25h\x1b[?1049l';
 
-/** Resolves when the learner leaves the pager (q, Escape, Ctrl+C), or at once when no paging is needed. */
-export function page(text: string, screen: PagerScreen, keys: KeySource | undefined): Promise<void> {
+/**
+ * Resolves when the learner leaves the pager (q, Escape, Ctrl+C) or `signal` aborts (the
+ * program is quitting: the terminal gets its normal screen back), or at once when no paging is needed.
+ */
+export function page(text: string, screen: PagerScreen, keys: KeySource | undefined, signal?: AbortSignal): Promise<void> {
   const columns = () => screen.columns || 80;
   const height = () => Math.max(1, (screen.rows || 24) - 1);
   const fits = () => text.split('\n').flatMap((line) => hardWrap(line, columns())).length <= height();
@@ -33,17 +36,19 @@ export function page(text: string, screen: PagerScreen, keys: KeySource | undefi
       const status = ` ${view.where(height())} · space/↓ more · b/↑ back · q quit `;
       screen.write(`\x1b[H\x1b[2J${view.window(height()).join('\n')}\n\x1b[7m${status.slice(0, columns() - 1)}\x1b[0m`);
     };
+    const leave = () => {
+      release();
+      screen.off?.('resize', draw);
+      signal?.removeEventListener('abort', leave);
+      screen.write(ALTERNATE_SCREEN_OFF);
+      resolve();
+    };
     const release = keys.take((key) => {
-      if (key === 'q' || key === 'Q' || key === 'escape' || key === 'ctrl-c') {
-        release();
-        screen.off?.('resize', draw);
-        screen.write(ALTERNATE_SCREEN_OFF);
-        resolve();
-      } else if (view.scroll(key, height())) {
-        draw();
-      }
+      if (key === 'q' || key === 'Q' || key === 'escape' || key === 'ctrl-c') leave();
+      else if (view.scroll(key, height())) draw();
     });
     screen.on?.('resize', draw);
+    signal?.addEventListener('abort', leave, { once: true });
     screen.write(ALTERNATE_SCREEN_ON);
     draw();
   });

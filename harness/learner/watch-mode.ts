@@ -63,6 +63,8 @@ export function watchLab(o: WatchOptions): Promise<number> {
   let quitting = false;
   const notices: string[] = [];
   const view = new Viewport();
+  /** Aborted when leaving, so that a guide open at that moment gives the screen back. */
+  const leaving = new AbortController();
 
   const write = (text: string) => o.screen.write(text);
   const keysLine = () => color.dim(`Watching ${shownFolder}: saving runs the tests again · h hint · d guide · r run again · q quit`);
@@ -150,9 +152,9 @@ export function watchLab(o: WatchOptions): Promise<number> {
       return;
     }
     pagerOpen = o.interactive;
-    await page(renderGuide(guide, { color: color.level > 0, width: o.screen.columns || 80 }), o.screen, o.interactive ? o.keys : undefined);
+    await page(renderGuide(guide, { color: color.level > 0, width: o.screen.columns || 80 }), o.screen, o.interactive ? o.keys : undefined, leaving.signal);
     pagerOpen = false;
-    if (!o.interactive) return;
+    if (!o.interactive || quitting) return;
     // Saves made while the guide was open run now; otherwise the last screen comes back.
     const reason = deferredRun;
     deferredRun = undefined;
@@ -175,6 +177,7 @@ export function watchLab(o: WatchOptions): Promise<number> {
     const quit = async () => {
       if (quitting) return;
       quitting = true;
+      leaving.abort();
       release();
       o.screen.off?.('resize', onResize);
       watcher.close();

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
+import { within } from '../kit/failure.ts';
 import { findLab, labs } from '../manifest.ts';
 import { keysFrom } from '../learner/keys.ts';
 import { renderMarkdown } from '../learner/markdown.ts';
@@ -127,6 +128,21 @@ describe('the pager', () => {
       const after = screen.written;
       input.write(' ');
       expect(screen.written).toBe(after);
+    } finally {
+      keys.close();
+    }
+  });
+
+  test('a program that quits while the pager is open gets the normal screen back', async () => {
+    const keys = keysFrom(new PassThrough());
+    const screen = new FakeScreen(40, 10);
+    const quitting = new AbortController();
+    try {
+      const paging = page(text, screen, keys, quitting.signal);
+      expect(screen.written).toContain('\x1b[?1049h');
+      quitting.abort();
+      await within(5000, 'the pager to close', paging);
+      expect(screen.written.endsWith('\x1b[?1049l')).toBe(true);
     } finally {
       keys.close();
     }
