@@ -31,24 +31,24 @@ export interface EventFrames {
   parts: string[];
   /** How many frames this write (or read) completed. */
   whole: number;
-  /** The numbers of the frames it completed, in order (lab 5 shows what each sealed one carried). */
-  completed: number[];
 }
 
 export class FrameReader {
   private count = 0;
   private current: FrameInProgress | undefined;
   private lost = false;
+  /** The numbers of the frames the last read() completed, in order (lab 5 shows what each sealed one carried). */
+  completed: number[] = [];
 
   /** `unit` names one event of this direction: a "write" by the harness, a "read" of the program's bytes. */
   constructor(private readonly unit: 'write' | 'read') {}
 
   /** Reads one event: `kept` the bytes the transcript kept, `size` how many there really were. */
   read(kept: Buffer, size: number): EventFrames {
-    if (this.lost) return { parts: [`${preview(kept, BODY_PREVIEW_BYTES, size)} (frame boundaries unknown, see above)`], whole: 0, completed: [] };
+    this.completed = [];
+    if (this.lost) return { parts: [`${preview(kept, BODY_PREVIEW_BYTES, size)} (frame boundaries unknown, see above)`], whole: 0 };
     const parts: string[] = [];
     let whole = 0;
-    const completed: number[] = [];
     let at = 0;
     const missing = size - kept.length;
     while (at < kept.length) {
@@ -68,7 +68,7 @@ export class FrameReader {
       if (frame.length !== undefined && frame.bodyBytes === frame.length) {
         parts.push(this.complete(frame));
         whole++;
-        completed.push(frame.number);
+        this.completed.push(frame.number);
         this.current = undefined;
       } else {
         parts.push(this.partial(frame, headerBefore, bodyBefore, piece.subarray(frame.header.length - headerBefore)));
@@ -78,7 +78,7 @@ export class FrameReader {
         parts.push(`then ${missing} B the transcript did not keep (it keeps the first 4 KiB of each ${this.unit}): frame boundaries from here on are unknown`);
       }
     }
-    return { parts, whole, completed };
+    return { parts, whole };
   }
 
   /** The frame this direction left unfinished, in words, or undefined. */

@@ -53,9 +53,9 @@ export function renderTranscript(connections: ConnectionRecord[], style: Style):
 function describeFrames(event: WireEvent, readers: FrameReaders, style: Style, sealed: SealedFrame[] = []): string[] {
   if (event.kind !== 'sent' && event.kind !== 'received') return [describe(event, style)];
   const unit = event.kind === 'sent' ? 'write' : 'read';
-  const { parts, whole, completed } = readers[event.kind].read(eventBytes(event), event.size ?? 0);
+  const { parts, whole } = readers[event.kind].read(eventBytes(event), event.size ?? 0);
   const kind = event.kind;
-  const carried = completed.flatMap((number) => sealed.filter((s) => s.direction === kind && s.frame === number).map((s) => carries(s, style)));
+  const carried = readers[kind].completed.flatMap((number) => sealed.filter((s) => s.direction === kind && s.frame === number).map((s) => carries(s, style)));
   const head = direction(event, style);
   if (parts.length === 1) return [`${head}  ${parts[0]}${note(event)}`, ...carried];
   const count = whole === parts.length ? `${whole} frames in one ${unit}` : `pieces of ${parts.length} frames in one ${unit}`;
