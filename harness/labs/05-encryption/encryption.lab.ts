@@ -16,6 +16,7 @@ import { checkSameNames, show } from '../../kit/chat-client.ts';
 import { ScenarioFailure, check, within } from '../../kit/failure.ts';
 import { frame } from '../../kit/frames.ts';
 import { ClientProgram } from '../../kit/client-program.ts';
+import { READY_WITHIN_MS } from '../../kit/program.ts';
 import { ManInTheMiddle } from '../../kit/mitm-proxy.ts';
 import { CHANNEL_VERSION, MAX_PLAINTEXT_BYTES, clientHello, fingerprint, fingerprintsIn, newEphemeral } from '../../kit/secure-channel.ts';
 import { pseudoRandomBytes } from '../../kit/data.ts';
@@ -29,8 +30,11 @@ const bob: Credentials = { name: 'bob', password: 'staple-tr0ub4dor-3' };
 const carol: Credentials = { name: 'carol', password: 'carol likes long walks' };
 const mallory: Credentials = { name: 'mallory', password: 'i am not alice, honest' };
 
-/** A learner's client program starts a node process with tsx: about 300 ms here, far more on a loaded machine. */
-const CLIENT_START_MS = 5000;
+/**
+ * A learner's client program is a new node process with tsx: about 300 ms here, seconds on a
+ * loaded machine. It gets as long to start as a server does, plus a conversation's round trips.
+ */
+const CLIENT_START_MS = READY_WITHIN_MS + 1500;
 const CLIENT_EXIT_MS = 3000;
 /** Room for a dropped connection's close to arrive after the server's handshake timer fires. */
 const DROP_MARGIN_MS = 2500;

@@ -18,6 +18,7 @@ export const encryptionScenarios: ScenarioSpec[] = [
     id: 'nothing-in-clear',
     title: 'your client registers, logs in and chats with your server through a relay; the harness reads every byte on the wire and finds no password and no chat text',
     hint: 'The handshake comes before anything secret: the client sends its hello, checks the server\'s answer, and only then seals the login. After the handshake, every frame in both directions must be sealed, errors and notices included.',
+    timeoutMs: 15_000,
   },
   {
     id: 'tampered-frame',
@@ -43,13 +44,13 @@ export const encryptionScenarios: ScenarioSpec[] = [
     id: 'mitm-impostor',
     title: 'your client meets your server through a relay and remembers its key; then a man in the middle with a key of its own is refused, with a warning, and learns nothing',
     hint: 'A valid signature only proves that the other side holds *some* identity key. Remember the fingerprint of a server the first time you meet it (known-servers.ts) and refuse any other key for that address afterwards, saying which fingerprint you expected and which you got. Send nothing when you refuse.',
-    timeoutMs: 15_000,
+    timeoutMs: 20_000,
   },
   {
     id: 'mitm-swapped-key',
     title: 'a man in the middle passes on your server\'s real identity and signature with an ephemeral key of its own; your client notices the signature does not match, and learns nothing',
     hint: 'Check the signature in the server\'s hello before you use its key: crypto.verify() with the identity key from the hello, over the label, your own key and the server\'s key. Remembering the identity is not enough if you do not check that it signed this very handshake.',
-    timeoutMs: 15_000,
+    timeoutMs: 20_000,
   },
   {
     id: 'identity-persists',
