@@ -6,8 +6,9 @@
 //
 //   port               the TCP port to listen on (default 8080; the tests pass 0)
 //   --data <folder>    where the accounts and the server's identity key are kept:
-//                      <folder>/users.json and <folder>/identity-key.pem (default: data/ beside
-//                      this file). The folder is created if it is missing.
+//                      <folder>/users.json and <folder>/identity-key.pem (default: .data/ beside
+//                      this file, hidden so that the lab tools and git leave it alone). The
+//                      folder is created if it is missing.
 //   --scrypt-n <N>     scrypt's cost for *new* password hashes: a power of two (default 131072,
 //                      2^17, OWASP's advice). Each hash keeps the cost it was made with, so
 //                      raising N later does not lock anybody out.
@@ -42,7 +43,7 @@ function readSettings(args: string[]): Settings {
     args,
     allowPositionals: true,
     options: {
-      data: { type: 'string', default: fileURLToPath(new URL('data', import.meta.url)) },
+      data: { type: 'string', default: fileURLToPath(new URL('.data', import.meta.url)) },
       'scrypt-n': { type: 'string', default: String(2 ** 17) },
       'lockout-ms': { type: 'string', default: String(5 * 60_000) },
       'handshake-timeout-ms': { type: 'string', default: String(10_000) },

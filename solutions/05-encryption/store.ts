@@ -115,6 +115,8 @@ function parseStore(file: string, text: string): Map<string, Account> {
       `the user store ${file} is damaged: ${why}.\n` +
         'The server will not start with it, and has not changed it. Restore it from a backup, or move it away to start with no accounts.',
     );
+  // What a crash right after truncating the file leaves (the original room saved that way).
+  if (text.length === 0) throw corrupt('it is empty (0 bytes)');
   let value: unknown;
   try {
     value = JSON.parse(text);
