@@ -60,6 +60,7 @@ export class ManInTheMiddle {
   private markAnswered!: () => void;
   private markFooled!: () => void;
   private readonly sockets = new Set<net.Socket>();
+  private readonly clients = new Set<net.Socket>();
   private connections = 0;
 
   private constructor(
@@ -88,6 +89,11 @@ export class ManInTheMiddle {
     return fingerprint(this.impostor.publicRaw);
   }
 
+  /** Settles once every connection from a client has closed: by then it has read all the clients sent. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.clients].map((socket) => new Promise((resolve) => socket.once('close', resolve))));
+  }
+
   /** Stops listening and drops every connection it holds. */
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
@@ -110,6 +116,8 @@ export class ManInTheMiddle {
     const log = this.transcript.open(`your client → man in the middle (connection ${n})`, 'frames');
     log.add('connected', `your client connected to the man in the middle, which ${describeMode[mode]}`);
     this.track(client, log);
+    this.clients.add(client);
+    client.on('close', () => this.clients.delete(client));
     const send = (bytes: Buffer, note?: string) => {
       log.bytes('sent', bytes, note);
       client.write(bytes);
