@@ -81,7 +81,9 @@ class Starter {
 /** One scenario's world: its program, its data folder, its connections. */
 class Session implements ScenarioContext {
   readonly transcript = new Transcript();
-  readonly dataDir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-data-'));
+  // Inside the run's own folder when there is one: the runner removes that folder even when it
+  // had to kill the run (cap, Ctrl+C), so no data folder outlives it.
+  readonly dataDir = mkdtempSync(path.join(process.env.SOCKETLAB_RUN_DIR ?? os.tmpdir(), 'socketlab-data-'));
   private readonly clients: TestClient[] = [];
   private current: LearnerProgram | undefined;
   private starts = 0;
