@@ -2,8 +2,10 @@
 // and Ctrl+C in the middle of a run leaving nothing behind.
 
 import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from 'vitest';
+import { expect, onTestFinished, test } from 'vitest';
 import { within } from '../kit/failure.ts';
 import { repoRoot } from '../manifest.ts';
 import { processesMentioning } from './leftovers.ts';
@@ -57,7 +59,11 @@ test.each([
 });
 
 test.runIf(process.platform !== 'win32')('Ctrl+C during a run stops it and leaves no process behind', async () => {
-  const fixture = path.join(repoRoot, 'harness', 'fixtures', '01-echo', 'blocks-event-loop');
+  // A copy in a folder of its own: labs.test.ts runs the same fixture, maybe at this very
+  // moment, and its program must not be taken for this run's.
+  const fixture = mkdtempSync(path.join(os.tmpdir(), 'socketlab-ctrl-c-'));
+  onTestFinished(() => rmSync(fixture, { recursive: true, force: true }));
+  cpSync(path.join(repoRoot, 'harness', 'fixtures', '01-echo', 'blocks-event-loop'), fixture, { recursive: true });
   const program = path.join(fixture, '01-echo', 'server.ts');
   const run = await lab(['1', '--target', fixture], (child) => {
     // Interrupt once a learner program is running, like a person pressing Ctrl+C mid-run.
