@@ -128,9 +128,9 @@ async function menu(): Promise<number> {
     const action = await chooseAction(lab, statusOf(progress, lab));
     switch (action) {
       case 'watch':
-        return watch(lab, learnerTree, false);
+        return watch(lab, resolveTarget(undefined, lab), false);
       case 'run':
-        return runOnce(lab, learnerTree, { verbose: false, json: false });
+        return runOnce(lab, resolveTarget(undefined, lab), { verbose: false, json: false });
       case 'plan':
         console.log(formatPlan(lab, style, screenWidth()));
         return 0;
