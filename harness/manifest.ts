@@ -50,6 +50,8 @@ export interface Lab {
    * identical to the source, so they never drift.
    */
   carries?: { file: string; from: string }[];
+  /** Files the stub gives complete (the learner reads them, does not write them): labs/ and solutions/ hold the same text. */
+  given?: string[];
 }
 
 export const labs: Lab[] = [
@@ -85,6 +87,7 @@ export const labs: Lab[] = [
     tests: 'harness/labs/03-chat/chat.lab.ts',
     docs: 'docs/03-chat.md',
     scenarios: chatScenarios,
+    given: ['protocol.ts', 'client.ts'],
     carries: [{ file: 'framing.ts', from: '02-framing' }],
   },
   {
@@ -99,6 +102,7 @@ export const labs: Lab[] = [
     tests: 'harness/labs/04-login/login.lab.ts',
     docs: 'docs/04-login.md',
     scenarios: loginScenarios,
+    given: ['protocol.ts', 'client.ts', 'settings.ts'],
     carries: [{ file: 'framing.ts', from: '02-framing' }],
   },
   {
@@ -114,6 +118,7 @@ export const labs: Lab[] = [
     docs: 'docs/05-encryption.md',
     scenarios: encryptionScenarios,
     // Lab 4's accounts, given complete: this lab is about the channel under them.
+    given: ['client.ts', 'settings.ts'],
     carries: [
       { file: 'framing.ts', from: '02-framing' },
       { file: 'protocol.ts', from: '04-login' },

@@ -73,7 +73,7 @@ function explain(s: ScenarioResult, lab: Lab | undefined, style: Style): string[
 
   if (f.program) out.push(`${color.bold('Your program:')} ${programState(f.program)}`);
 
-  if (f.connections.length) out.push(color.bold('On the wire') + color.dim(' (→ sent by the harness, ← sent by your program):'), ...renderTranscript(f.connections, style));
+  if (f.connections.length) out.push(color.bold('On the wire') + color.dim(` (${style.arrowOut} sent by the harness, ${style.arrowIn} sent by your program):`), ...renderTranscript(f.connections, style));
 
   if (f.output?.trim()) {
     out.push(color.bold('Your program printed') + color.dim(' (last lines):'), ...f.output.trimEnd().split('\n').map((line) => color.dim('  | ') + line));

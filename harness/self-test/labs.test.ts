@@ -37,6 +37,11 @@ describe.each(labs)('lab $number ($slug) is complete', (lab) => {
     expect(new Set(lab.scenarios.map((s) => s.id)).size, 'scenario ids are unique').toBe(lab.scenarios.length);
   });
 
+  test.each(lab.given ?? [])('the %s it gives complete is the same in labs/ and solutions/', (file) => {
+    const read = (tree: string) => readFileSync(path.join(repoRoot, tree, lab.folder, file), 'utf8');
+    expect(read('labs')).toBe(read('solutions'));
+  });
+
   test.each(lab.carries ?? [])('its copies of $file are identical to solutions/$from/$file', ({ file, from }) => {
     const source = readFileSync(path.join(repoRoot, 'solutions', from, file), 'utf8');
     for (const tree of ['labs', 'solutions']) {
