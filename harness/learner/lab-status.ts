@@ -32,7 +32,8 @@ export function nextLab(progress: Progress): Lab {
 
 /** " 1  Echo server        passed": a lab and its status, for the menu and the list. */
 export function labChoiceLine(lab: Lab, status: LabStatus, style: Style): string {
-  const label = statusLabel(status);
+  // Padded before colouring, so the columns after it line up whatever the status says.
+  const label = statusLabel(status).padEnd('failing 99 of 99'.length);
   const coloured = status.kind === 'passed' ? style.color.green(label) : status.kind === 'failing' ? style.color.yellow(label) : style.color.dim(label);
   const width = Math.max(...labs.map((l) => l.title.length));
   return `${String(lab.number).padStart(2)}  ${lab.title.padEnd(width)}  ${coloured}`;
