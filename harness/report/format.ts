@@ -89,6 +89,7 @@ function programState(p: NonNullable<ScenarioResult['failure']>['program'] & obj
   if (!p.alive) return `it ${p.exit ?? 'has exited'}.`;
   const parts = ['still running'];
   if (p.blockedForMs) parts.push(`but its event loop had not responded for ${(p.blockedForMs / 1000).toFixed(1)} s (blocked)`);
-  if (p.listening !== undefined) parts.push(p.listening ? 'still accepting connections' : 'no longer accepting connections');
+  // The kernel completes connections on a listening port even while the event loop is stuck.
+  if (p.listening !== undefined) parts.push(p.listening ? 'its port still takes connections' : 'its port no longer takes connections');
   return `${parts.join(', ')}.`;
 }
