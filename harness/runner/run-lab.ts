@@ -102,23 +102,40 @@ function superviseVitest(
     child.once('exit', (code) => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      sweep(runDir, child.pid);
       if (!verdict && code !== 0 && code !== 1) verdict = `The test runner stopped unexpectedly (exit code ${code}).\n${output.trim()}`;
-      resolve(verdict);
+      void sweep(runDir, child.pid).then(() => resolve(verdict));
     });
   });
 }
 
-/** Kills every learner program the run registered, and anything left in vitest's group. */
-function sweep(runDir: string, vitestPid: number | undefined): void {
+/** A killed process needs a moment to leave; a run returns only once its processes have. */
+const GONE_WITHIN_MS = 1500;
+
+/**
+ * Kills every learner program the run registered, and anything left in vitest's group, then
+ * waits (bounded) until they are gone. After a normal run they already are, so this costs
+ * nothing; after a forced stop (cap, Ctrl+C) it means "no process left" is true on return.
+ */
+async function sweep(runDir: string, vitestPid: number | undefined): Promise<void> {
   let pids: number[] = [];
   try {
     pids = readFileSync(registryFile(runDir), 'utf8').split('\n').filter(Boolean).map(Number);
   } catch {
     // No program was started.
   }
+  if (vitestPid) pids.push(vitestPid);
   for (const pid of pids) killTree(pid);
-  if (vitestPid) killTree(vitestPid);
+  const deadline = performance.now() + GONE_WITHIN_MS;
+  while (pids.some(isAlive) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readRaw(file: string): RawRun | undefined {

@@ -6,7 +6,6 @@
 // Every CLI run gets its own temporary folder (TMPDIR), so the test can prove nothing is left
 // in it, nor running from it.
 
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,6 +27,7 @@ import { findSubmissions } from '../grading/submissions.ts';
 import { crc32, extractZip, ZIP_LIMITS, ZipError } from '../grading/zip-reader.ts';
 import { within } from '../kit/failure.ts';
 import { findLab, labs, repoRoot, type Lab } from '../manifest.ts';
+import { cli, type CliOptions, type CliRun } from './cli-process.ts';
 import { processesMentioning } from './leftovers.ts';
 
 // Named now, created only when a test of this file runs: a run filtered to other files
@@ -182,29 +182,13 @@ test('the GitHub Classroom workflow has one step per lab (regenerate: node --imp
   for (const lab of labs) expect(committed).toContain(`command: npm run check -- --labs ${lab.number} --strict`);
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Bound of one CLI run: a class on a machine shared with other test runs can take a while. */
 const RUN_BOUND_MS = 150_000;
 
 /** Runs `npm run check` with its own temporary folder; `onStart` may interrupt it. */
-function check(args: string[], tmp: string, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
+function check(args: string[], tmp: string, onStart?: CliOptions['onStart']): Promise<CliRun> {
   mkdirSync(tmp, { recursive: true });
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('harness', 'cli', 'check.ts'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, NO_COLOR: '1', TMPDIR: tmp, TMP: tmp, TEMP: tmp },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  onStart?.(child);
-  return within(RUN_BOUND_MS, `npm run check ${args.join(' ')} to finish`, new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))));
+  return cli('check', args, { env: { TMPDIR: tmp, TMP: tmp, TEMP: tmp }, withinMs: RUN_BOUND_MS, ...(onStart ? { onStart } : {}) });
 }
 
 const lines = (text: string) => text.trimEnd().split('\n');
@@ -315,7 +299,7 @@ describe('a class', () => {
   const classDir = path.join(work, 'class');
   const out = path.join(work, 'class-results');
   const tmp = path.join(work, 'tmp-class');
-  let run: Run;
+  let run: CliRun;
   let book: Gradebook;
   const row = (student: string) => book.students.find((s) => s.student === student)!;
 

@@ -1,34 +1,16 @@
 // `npm run lab` as a user meets it: the closing line, exit statuses, one-line usage errors,
 // and Ctrl+C in the middle of a run leaving nothing behind.
 
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, onTestFinished, test } from 'vitest';
 import { within } from '../kit/failure.ts';
 import { repoRoot } from '../manifest.ts';
+import { cli, type CliOptions } from './cli-process.ts';
 import { processesMentioning } from './leftovers.ts';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function lab(args: string[], onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('harness', 'cli', 'lab.ts'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  onStart?.(child);
-  return within(60_000, `npm run lab ${args.join(' ')} to finish`, new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))));
-}
+const lab = (args: string[], onStart?: CliOptions['onStart']) => cli('lab', args, onStart ? { onStart } : {});
 
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1);
 
