@@ -302,18 +302,22 @@ export class TestClient {
 
   /** Waits for the next frame and parses its body as UTF-8 JSON. */
   async expectJson<T = unknown>(options: FrameWaitOptions = {}): Promise<T> {
-    const body = await this.expectFrame(options);
-    try {
-      return JSON.parse(body.toString('utf8')) as T;
-    } catch {
-      throw new ScenarioFailure('The program sent a frame whose body is not valid JSON.', { kind: 'mismatch', expected: 'a JSON object', actual: preview(body) });
-    }
+    return parseJsonBody<T>(await this.expectFrame(options), 'The program sent a frame whose body is not valid JSON.');
   }
 }
 
 export interface FrameWaitOptions {
   withinMs?: number;
   what?: string;
+}
+
+/** Parses a frame's bytes as UTF-8 JSON, or fails the scenario with `complaint`. */
+export function parseJsonBody<T>(bytes: Buffer, complaint: string): T {
+  try {
+    return JSON.parse(bytes.toString('utf8')) as T;
+  } catch {
+    throw new ScenarioFailure(complaint, { kind: 'mismatch', expected: 'a JSON object', actual: preview(bytes) });
+  }
 }
 
 function delay(ms: number): Promise<void> {

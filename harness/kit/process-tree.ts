@@ -23,6 +23,16 @@ export function killTree(pid: number): void {
   }
 }
 
+/** True while `pid` exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The file the supervisor reads after a run; one pid per line. */
 export function registryFile(runDir: string): string {
   return path.join(runDir, 'pids');

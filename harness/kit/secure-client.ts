@@ -8,7 +8,7 @@
 // (sendFrame, expectFrame, expectJson), so message-level helpers can run over either.
 
 import { preview } from './bytes.ts';
-import type { FrameWaitOptions, TestClient } from './client.ts';
+import { parseJsonBody, type FrameWaitOptions, type TestClient } from './client.ts';
 import { ScenarioFailure, check } from './failure.ts';
 import { frame, splitFrames } from './frames.ts';
 import { explainUnopenable } from './seal-diagnosis.ts';
@@ -180,12 +180,7 @@ export class SecureClient {
 
   /** The next frame, opened and parsed as JSON. */
   async expectJson<T = unknown>(options: FrameWaitOptions = {}): Promise<T> {
-    const plaintext = await this.expectFrame(options);
-    try {
-      return JSON.parse(plaintext.toString('utf8')) as T;
-    } catch {
-      throw new ScenarioFailure('The server sealed a frame whose plaintext is not valid JSON.', { kind: 'mismatch', expected: 'a JSON object', actual: preview(plaintext) });
-    }
+    return parseJsonBody<T>(await this.expectFrame(options), 'The server sealed a frame whose plaintext is not valid JSON.');
   }
 
   /**

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot, type Lab } from '../manifest.ts';
-import { isWindows, killTree, registryFile } from '../kit/process-tree.ts';
+import { isAlive, isWindows, killTree, registryFile } from '../kit/process-tree.ts';
 import type { LabResult, ScenarioResult } from './results.ts';
 import type { RawRun, RawScenario } from './results-reporter.ts';
 
@@ -129,14 +129,6 @@ async function sweep(runDir: string, vitestPid: number | undefined): Promise<voi
   while (pids.some(isAlive) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function readRaw(file: string): RawRun | undefined {
   try {

@@ -9,6 +9,7 @@ import { diffBytes, preview } from '../kit/bytes.ts';
 import { TestClient } from '../kit/client.ts';
 import { ScenarioFailure, within } from '../kit/failure.ts';
 import { LearnerProgram, StartError } from '../kit/program.ts';
+import { isAlive } from '../kit/process-tree.ts';
 import { Transcript } from '../kit/transcript.ts';
 
 const programs = path.join(path.dirname(fileURLToPath(import.meta.url)), 'programs');
@@ -16,15 +17,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A real server on an OS-assigned loopback port whose connection handler the test chooses. */
 async function server(onConnection: (socket: net.Socket) => void): Promise<number> {
@@ -178,11 +170,11 @@ describe('programs', () => {
   test.runIf(process.platform !== 'win32')('kill() stops the program and the children it started', async () => {
     const program = await start('forks-a-child.ts');
     const childPid = Number(/child (\d+)/.exec(program.outputTail())?.[1]);
-    expect(isRunning(childPid)).toBe(true);
+    expect(isAlive(childPid)).toBe(true);
     await program.kill();
     expect(program.alive).toBe(false);
     await within(2000, 'the grandchild to be gone', (async () => {
-      while (isRunning(childPid)) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (isAlive(childPid)) await new Promise((resolve) => setTimeout(resolve, 20));
     })());
   });
 });
