@@ -10,6 +10,8 @@ import { loginScenarios } from './labs/04-login/scenarios.ts';
 import { loginProgramArgs } from './labs/04-login/test-settings.ts';
 import { encryptionScenarios } from './labs/05-encryption/scenarios.ts';
 import { encryptionProgramArgs } from './labs/05-encryption/test-settings.ts';
+import { auditScenarios } from './labs/06-audit/scenarios.ts';
+import { auditProgramArgs } from './labs/06-audit/test-settings.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -125,6 +127,30 @@ export const labs: Lab[] = [
       { file: 'passwords.ts', from: '04-login' },
       { file: 'store.ts', from: '04-login' },
       { file: 'lockout.ts', from: '04-login' },
+    ],
+  },
+  {
+    number: 6,
+    slug: 'audit',
+    folder: '06-audit',
+    title: 'Audit',
+    teaches: 'a server its operator can trust: statistics kept exactly and saved atomically, an event log with no secrets that rotates, console commands, a clean shutdown',
+    entry: 'server.ts',
+    // Lab 5's settings, the loopback address and a short statistics period (labs/06-audit/settings.ts).
+    programArgs: auditProgramArgs,
+    tests: 'harness/labs/06-audit/audit.lab.ts',
+    docs: 'docs/06-audit.md',
+    scenarios: auditScenarios,
+    // The finished room's client and the settings are given complete, as is the atomic file write
+    // the store and the statistics share; the channel and the accounts come from labs 2 to 5.
+    given: ['protocol.ts', 'client.ts', 'settings.ts', 'atomic-file.ts', 'store.ts', 'addresses.ts'],
+    carries: [
+      { file: 'framing.ts', from: '02-framing' },
+      { file: 'passwords.ts', from: '04-login' },
+      { file: 'lockout.ts', from: '04-login' },
+      { file: 'channel.ts', from: '05-encryption' },
+      { file: 'identity.ts', from: '05-encryption' },
+      { file: 'known-servers.ts', from: '05-encryption' },
     ],
   },
 ];

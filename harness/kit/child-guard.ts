@@ -1,6 +1,7 @@
 // Preloaded into every learner program the harness starts (node --import). Two jobs:
 // - a heartbeat over the IPC channel, so the harness can tell "your event loop is
-//   blocked" apart from "your program is idle";
+//   blocked" apart from "your program is idle"; each beat carries the CPU time used so far
+//   (process.cpuUsage), so the harness can tell an idle program from one that spins;
 // - exit when the harness goes away, so a program never outlives the run that started it.
 // It must never keep the program alive by itself, hence every handle is unref'd.
 
@@ -9,7 +10,10 @@ const HEARTBEAT_MS = 100;
 if (process.send && process.channel) {
   const beat = setInterval(() => {
     // The callback swallows send errors: a harness that went away is handled below.
-    if (process.connected) process.send?.('beat', undefined, undefined, () => {});
+    if (process.connected) {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpuMicros: user + system }, undefined, undefined, () => {});
+    }
   }, HEARTBEAT_MS);
   beat.unref();
   process.channel.unref();

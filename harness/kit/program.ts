@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ScenarioFailure, within } from './failure.ts';
 import { killTree, isWindows, registerPid } from './process-tree.ts';
 
 const READY_LINE = /listening on\s+\[?([^\s\]]+?)\]?:(\d+)/i;
@@ -56,14 +57,24 @@ export class LearnerProgram {
   host = '127.0.0.1';
   port = 0;
   private output = '';
+  /** Everything the program printed on stdout since it started, for `waitForOutput` (bounded like `output`). */
+  private stdout = '';
+  /** How much of `stdout` was dropped from the front to bound it: offsets stay absolute. */
+  private stdoutDropped = 0;
+  private readonly stdoutWaiters = new Set<() => void>();
   private lastBeat = performance.now();
+  /** The CPU time (user + system) the program reported in its last heartbeat, in microseconds. */
+  private cpuMicros = 0;
   private exitDescription: string | undefined;
+  /** The exit code once the program has exited by itself (null when a signal ended it). */
+  exitCode: number | null | undefined;
   readonly exited: Promise<void>;
 
   private constructor(private readonly child: ChildProcess) {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.exitDescription = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+        this.exitCode = code;
         resolve();
       });
       child.once('error', (err) => {
@@ -72,8 +83,22 @@ export class LearnerProgram {
         resolve();
       });
     });
-    child.on('message', () => (this.lastBeat = performance.now()));
-    child.stdout?.on('data', (chunk: Buffer) => this.append(chunk.toString('utf8')));
+    child.on('message', (message: { cpuMicros?: number }) => {
+      this.lastBeat = performance.now();
+      if (typeof message?.cpuMicros === 'number') this.cpuMicros = message.cpuMicros;
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      this.append(text);
+      this.stdout += text;
+      if (this.stdout.length > OUTPUT_KEPT) {
+        this.stdoutDropped += this.stdout.length - OUTPUT_KEPT;
+        this.stdout = this.stdout.slice(-OUTPUT_KEPT);
+      }
+      for (const wake of this.stdoutWaiters) wake();
+    });
+    // A program may close its standard input, or exit before reading all of it: not our error.
+    child.stdin?.on('error', () => {});
     child.stderr?.on('data', (chunk: Buffer) => this.append(chunk.toString('utf8')));
   }
 
@@ -132,6 +157,53 @@ export class LearnerProgram {
       this.child.stdout?.on('data', check);
       this.child.once('exit', onExit);
     });
+  }
+
+  /** A mark in the program's stdout: `waitForOutput` from here sees only what comes after it. */
+  get outputMark(): number {
+    return this.stdoutDropped + this.stdout.length;
+  }
+
+  /** Types one line on the program's standard input (lab 6: its console). */
+  typeLine(line: string): void {
+    this.child.stdin?.write(`${line}\n`);
+  }
+
+  /** Ends the program's standard input, as Ctrl+D at a terminal or the end of piped input would. */
+  endInput(): void {
+    this.child.stdin?.end();
+  }
+
+  /**
+   * Waits for the first whole stdout line after `mark` that `matches` accepts, and returns it.
+   * `awaited` says in words what the line is, for the timeout's message.
+   */
+  async waitForOutput(matches: (line: string) => boolean, awaited: string, options: { after?: number; withinMs?: number } = {}): Promise<string> {
+    const after = options.after ?? this.outputMark;
+    let wake = () => {};
+    const found = new Promise<string>((resolve, reject) => {
+      wake = () => {
+        const start = Math.max(0, after - this.stdoutDropped);
+        const lines = this.stdout.slice(start).split('\n');
+        lines.pop(); // the last piece is not a whole line yet
+        const line = lines.find((candidate) => matches(candidate.replace(/\r$/, '')));
+        if (line !== undefined) resolve(line.replace(/\r$/, ''));
+        else if (!this.alive) reject(new ScenarioFailure(`Your program ${this.exitDescription} before it printed ${awaited}.`, { kind: 'crashed' }));
+      };
+      this.stdoutWaiters.add(wake);
+      void this.exited.then(() => wake());
+      wake();
+    });
+    try {
+      return await within(options.withinMs ?? 1500, `your program to print ${awaited} on its standard output`, found);
+    } finally {
+      this.stdoutWaiters.delete(wake);
+    }
+  }
+
+  /** The CPU time the program has used so far (as of its last heartbeat, at most 0.1 s old), in milliseconds. */
+  get cpuMs(): number {
+    return this.cpuMicros / 1000;
   }
 
   get alive(): boolean {
