@@ -141,9 +141,10 @@ export const labs: Lab[] = [
     tests: 'harness/labs/06-audit/audit.lab.ts',
     docs: 'docs/06-audit.md',
     scenarios: auditScenarios,
-    // The finished room's client and the settings are given complete, as is the atomic file write
-    // the store and the statistics share; the channel and the accounts come from labs 2 to 5.
-    given: ['protocol.ts', 'client.ts', 'settings.ts', 'atomic-file.ts', 'store.ts', 'addresses.ts'],
+    // Given complete: the finished room's client, the settings, lab 5's message checks (moved to a
+    // module), the atomic write the store and the statistics share, and the presentation (the
+    // addresses, the audit table). Carried: the frames, the accounts and the channel of labs 2 to 5.
+    given: ['protocol.ts', 'client.ts', 'settings.ts', 'messages.ts', 'atomic-file.ts', 'store.ts', 'addresses.ts', 'audit-table.ts'],
     carries: [
       { file: 'framing.ts', from: '02-framing' },
       { file: 'passwords.ts', from: '04-login' },
