@@ -1,7 +1,8 @@
 // Preloaded into every learner program the harness starts (node --import). Two jobs:
 // - a heartbeat over the IPC channel, so the harness can tell "your event loop is
 //   blocked" apart from "your program is idle"; each beat carries the CPU time used so far
-//   (process.cpuUsage), so the harness can tell an idle program from one that spins;
+//   (process.cpuUsage) and the memory it holds (RSS), so the harness can tell an idle program
+//   from one that spins, and see memory grow under attack;
 // - exit when the harness goes away, so a program never outlives the run that started it.
 // It must never keep the program alive by itself, hence every handle is unref'd.
 
@@ -12,7 +13,7 @@ if (process.send && process.channel) {
     // The callback swallows send errors: a harness that went away is handled below.
     if (process.connected) {
       const { user, system } = process.cpuUsage();
-      process.send?.({ cpuMicros: user + system }, undefined, undefined, () => {});
+      process.send?.({ cpuMicros: user + system, rssBytes: process.memoryUsage.rss() }, undefined, undefined, () => {});
     }
   }, HEARTBEAT_MS);
   beat.unref();

@@ -65,6 +65,9 @@ export class LearnerProgram {
   private lastBeat = performance.now();
   /** The CPU time (user + system) the program reported in its last heartbeat, in microseconds. */
   private cpuMicros = 0;
+  /** The program's resident memory as of its last heartbeat, and the most seen in any heartbeat. */
+  rssBytes = 0;
+  peakRssBytes = 0;
   private exitDescription: string | undefined;
   /** The exit code once the program has exited by itself (null when a signal ended it). */
   exitCode: number | null | undefined;
@@ -83,9 +86,13 @@ export class LearnerProgram {
         resolve();
       });
     });
-    child.on('message', (message: { cpuMicros?: number }) => {
+    child.on('message', (message: { cpuMicros?: number; rssBytes?: number }) => {
       this.lastBeat = performance.now();
       if (typeof message?.cpuMicros === 'number') this.cpuMicros = message.cpuMicros;
+      if (typeof message?.rssBytes === 'number') {
+        this.rssBytes = message.rssBytes;
+        this.peakRssBytes = Math.max(this.peakRssBytes, message.rssBytes);
+      }
     });
     child.stdout?.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
