@@ -180,4 +180,4 @@ export class RoomUnderTest {
 export const logFiles = (dataDir: string): string[] =>
   ['events.log', ...Array.from({ length: 20 }, (_, i) => `events.log.${i + 1}`)].filter((file) => existsSync(path.join(dataDir, file)));
 
-export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+export const mib = (bytes: number) => (bytes === 0 ? 'not reported yet' : `${(bytes / 1024 / 1024).toFixed(0)} MiB`);
