@@ -1,0 +1,67 @@
+// What `npm run server` and `npm run client` share: finding the finished room's program in an
+// implementation tree (--impl), and running it as one child process that the user talks to
+// directly, with its exit status passed through.
+
+import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { labs, repoRoot } from '../manifest.ts';
+import { UsageError } from './usage-error.ts';
+
+/** The finished room is the last lab's programs (PRODUCT.md: "the last one *is* the full chat room"). */
+const roomLab = labs.at(-1)!;
+
+/** Where the user ran npm: relative paths on the command line mean paths from there. */
+export const userDir = () => process.env.INIT_CWD ?? process.cwd();
+
+export const IMPL_HELP = `  --impl <tree>        whose program to run: solutions (the reference, default), labs (yours),
+                       or any folder laid out like labs/`;
+
+/**
+ * `file` of the room ("server.ts", "client.ts") in the tree `--impl` names: "solutions" and
+ * "labs" are the kit's own folders, anything else a path from where the user ran npm.
+ */
+export function roomProgram(impl: string | undefined, file: string): string {
+  const name = impl ?? 'solutions';
+  const tree = name === 'labs' || name === 'solutions' ? path.join(repoRoot, name) : path.resolve(userDir(), name);
+  if (!existsSync(tree) || !statSync(tree).isDirectory()) throw new UsageError(`--impl: folder not found: ${tree}`);
+  const program = path.join(tree, roomLab.folder, file);
+  if (!existsSync(program)) throw new UsageError(`--impl: ${tree} has no ${path.join(roomLab.folder, file)}`);
+  return program;
+}
+
+// Resolved here, not by the child: a tree outside the kit has no node_modules with tsx in it.
+const tsxLoader = import.meta.resolve('tsx');
+
+/**
+ * Runs `program` with `args` as one node process (never the `tsx` command: it starts a second
+ * process, which a kill can leave behind), on the user's terminal, and resolves to its exit
+ * status (128 + the signal's number when a signal ended it, as shells report it).
+ */
+export function runProgram(program: string, args: string[]): Promise<number> {
+  const child = spawn(process.execPath, ['--import', tsxLoader, program, ...args], { stdio: 'inherit', cwd: userDir() });
+
+  // Ctrl+C at a terminal reaches the whole foreground process group: the program got its own
+  // SIGINT already (and npm sends us a second one). Passing SIGINT on would reach it as a
+  // second Ctrl+C, which the server takes as "stop at once". SIGTERM asks for the same clean
+  // stop and means nothing more when repeated, so that is what we pass on, once: it matters
+  // when only this process was signalled (`kill <pid>`, a supervisor). On Windows the console
+  // gives every process its Ctrl+C, and there is no SIGTERM to send.
+  let forwarded = false;
+  const forward = () => {
+    if (forwarded || process.platform === 'win32') return;
+    forwarded = true;
+    child.kill('SIGTERM');
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+
+  return new Promise((resolve) => {
+    child.once('error', (err) => {
+      console.error(`error: could not start ${program}: ${err.message}`);
+      resolve(1);
+    });
+    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
+  });
+}
