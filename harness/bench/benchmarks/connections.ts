@@ -1,0 +1,133 @@
+// Benchmark 4, connections: thousands of idle clients held by the room. They are opened in
+// stages across several generator processes, each stage finished by all before the next starts,
+// so each is timed alone: TCP connections accepted, secure-channel handshakes, logins (each
+// needs an account of its own), registrations through the room. The server's memory is read
+// after each stage, after a forced garbage collection, so the cost of one connection at each
+// step is what it really holds.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BENCH_PASSWORD, clientName, makeAccounts, seedStore } from '../accounts.ts';
+import type { Benchmark, BenchOutput, BenchSettings } from '../benchmark.ts';
+import { Fleet, type FleetStage } from '../load/fleet.ts';
+import type { ClientSpec } from '../load/messages.ts';
+import { formatLoad, loadAverage, openFilesLimit } from '../machine.ts';
+import { ServerProcess } from '../server-process.ts';
+import { BENCH_SCRYPT_N } from '../servers-under-test.ts';
+import { round } from '../stats.ts';
+import type { UsageReport } from '../usage-probe.ts';
+import { mb } from './fanout.ts';
+
+/** File descriptors kept free for everything that is not a benchmark connection. */
+const SPARE_FDS = 200;
+/** Connections per generator process at most: each process holds its share's sockets. */
+const PER_GENERATOR = 2500;
+/** The largest plaintext of one sealed frame (docs/protocol.md, lab 5). */
+const MAX_PLAINTEXT = 65_520;
+
+interface Step {
+  name: string;
+  stage?: FleetStage;
+  usage: UsageReport;
+  load: [number, number, number];
+}
+
+export const connections: Benchmark = {
+  name: 'connections',
+  summary: 'thousands of idle clients: accept time, handshakes/s, logins/s, memory per connection',
+  async run(settings: BenchSettings): Promise<BenchOutput> {
+    const limits = systemLimits();
+    const wanted = settings.connections ?? (settings.quick ? 500 : 10_000);
+    const notes: string[] = [];
+    let count = wanted;
+    if (limits.openFiles !== undefined && count + SPARE_FDS > limits.openFiles) {
+      count = limits.openFiles - SPARE_FDS;
+      notes.push(`Only ${count} connections, not ${wanted}: the open-files limit (ulimit -n) is ${limits.openFiles}, and the server holds one descriptor per connection.`);
+    }
+    if (limits.ephemeralPorts !== undefined && count > limits.ephemeralPorts - 1000) {
+      count = limits.ephemeralPorts - 1000;
+      notes.push(`Only ${count} connections: the system has ${limits.ephemeralPorts} ephemeral ports for client sockets.`);
+    }
+    const logins = Math.min(count, settings.logins ?? (settings.quick ? 50 : 1000));
+    const registrations = Math.min(count - logins, settings.quick ? 10 : 100);
+    const generators = Math.max(settings.generators, Math.ceil(count / PER_GENERATOR));
+
+    settings.progress(`connections: hashing ${logins} accounts (scrypt N=${BENCH_SCRYPT_N})`);
+    const made = await makeAccounts(Array.from({ length: logins }, (_, i) => clientName(i)));
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-bench-'));
+    seedStore(dataDir, made.accounts);
+    const steps: Step[] = [];
+    let server: ServerProcess | undefined;
+    let fleet: Fleet | undefined;
+    let settleMs = 0;
+    let closed = { open: 0, closedByServer: 0 } as Awaited<ReturnType<Fleet['status']>>;
+    try {
+      // Connections wait, open, for the handshake stage: give them all the time it takes.
+      server = await ServerProcess.start('room', { dataDir, handshakeTimeoutMs: 10 * 60_000 });
+      steps.push({ name: 'started, no connection', usage: await server.usage(true), load: loadAverage() });
+      const clients: ClientSpec[] = Array.from({ length: count }, (_, index) => ({
+        index,
+        name: clientName(index),
+        enter: index < logins,
+        ...(index >= logins && index < logins + registrations ? { register: `r${String(index).padStart(5, '0')}` } : {}),
+      }));
+      fleet = await Fleet.start({ protocol: 'room', host: server.host, port: server.port, clients, generators, password: BENCH_PASSWORD, concurrency: 100, stepTimeoutMs: 60_000 });
+      const bound = 60_000 + count * 20;
+      const stage = async (name: string, which: 'tcp' | 'handshake' | 'enter' | 'register') => {
+        settings.progress(`connections: ${name}`);
+        const result = await fleet!.stage(which, bound);
+        if (result.failed) notes.push(`${name}: ${result.failed} failed (first: ${result.firstError}).`);
+        if (which === 'enter') settleMs = await fleet!.settle(bound);
+        steps.push({ name, stage: result, usage: await server!.usage(true), load: loadAverage() });
+      };
+      await stage(`${count} TCP connections accepted`, 'tcp');
+      await stage(`${count} handshakes`, 'handshake');
+      await stage(`${logins} logins`, 'enter');
+      if (registrations) await stage(`${registrations} registrations`, 'register');
+      closed = await fleet.status();
+    } finally {
+      await fleet?.close();
+      await server?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+
+    const base = steps[0]!.usage;
+    const last = steps.at(-1)!.usage;
+    const perConnection = (usage: UsageReport, n: number) => round((usage.rssBytes - base.rssBytes) / 1024 / n, 1);
+    const rows: (string | number)[][] = [
+      ['open-files limit (ulimit -n)', String(limits.openFiles ?? 'unknown'), '', ''],
+      ['connections (generator processes)', `${count} (${generators})`, '10,000', ''],
+      ['offline scrypt of the accounts', `${logins} in ${round(made.ms / 1000, 2)} s (${round(made.ms / Math.max(1, logins), 2)} ms each on ${os.availableParallelism()} cores)`, '', ''],
+    ];
+    for (const step of steps.slice(1)) {
+      const s = step.stage!;
+      const n = s.ok;
+      rows.push([step.name, `${round(s.ms / 1000, 2)} s, ${round(s.perSecond)}/s`, step.name.includes('handshake') ? '≥ 2,000/s' : '', formatLoad(step.load)]);
+      rows.push(['  server memory then', `RSS ${mb(step.usage.rssBytes)} MB, heap ${mb(step.usage.heapUsedBytes)} MB; +${perConnection(step.usage, count)} KB RSS per connection`, '', '']);
+      if (step.name.includes('logins')) rows.push(['  all joined notices delivered', `${round(settleMs / 1000, 2)} s more (${(n * (n - 1)) / 2} sealed frames)`, '', '']);
+    }
+    rows.push(['server memory at the end', `RSS ${mb(last.rssBytes)} MB (${mb(last.rssBytes - base.rssBytes)} MB for the connections), peak ${mb(last.peakRssBytes)} MB`, '≤ 200 MB', '']);
+    rows.push(['connections the server closed', `${closed.closedByServer}${closed.firstCloseReason ? ` (${closed.firstCloseReason})` : ''}`, '0', '']);
+    const nameBytes = clientName(0).length + 3; // "u00000", with its quotes and comma
+    notes.push(
+      `A welcome lists everyone in the room: with ${clientName(0).length}-character names it outgrows one sealed frame (${MAX_PLAINTEXT} bytes) at about ${Math.floor((MAX_PLAINTEXT - 60) / nameBytes)} members (${Math.floor((MAX_PLAINTEXT - 60) / 23)} with 20-character names), so ${count} logged-in clients cannot be benchmarked.`,
+      `Each login sends a "joined" notice to everyone already in: ${logins} logins cost ${(logins * (logins - 1)) / 2} sealed frames; 10,000 would cost ${(10_000 * 9_999) / 2}.`,
+    );
+    return {
+      tables: [{ title: `Connections: ${count} idle clients held by the room`, headers: ['what', 'figure', 'goal', 'load 1/5/15'], rows, notes }],
+      figures: { limits, count, logins, registrations, generators, hashMs: made.ms, settleMs, steps, closed, notes },
+    };
+  },
+};
+
+function systemLimits(): { openFiles: number | undefined; ephemeralPorts: number | undefined } {
+  let ephemeralPorts: number | undefined;
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low && high) ephemeralPorts = high - low + 1;
+  } catch {
+    // Not Linux: no figure, no limit applied.
+  }
+  return { openFiles: openFilesLimit(), ephemeralPorts };
+}

@@ -1,0 +1,51 @@
+// The servers the fan-out and connection benchmarks load, and the one place that says which
+// program "the room" is. The finished room is lab 6 (solutions/06-audit); until it runs, lab 5's
+// solution speaks exactly the same wire protocol and stands in for it.
+//
+// To benchmark lab 6 instead, change the next line to '06-audit' (its extra --host argument
+// is already handled below).
+
+export const ROOM_LAB = '05-encryption' as '05-encryption' | '06-audit';
+
+export type ServerKind = 'room' | 'lab3' | 'ceiling';
+
+export interface ServerProgram {
+  kind: ServerKind;
+  /** What the tables call it. */
+  label: string;
+  /** The program, relative to the repository root. */
+  entry: string;
+  /** Arguments after the port, given a fresh data folder. */
+  args: (dataDir: string, options: RoomOptions) => string[];
+}
+
+export interface RoomOptions {
+  /** How long a connection may wait before its handshake (the connections benchmark holds 10,000 open first). */
+  handshakeTimeoutMs?: number;
+}
+
+/** scrypt's cost for the room's new hashes: the tests' value (docs/protocol.md, lab 4). */
+export const BENCH_SCRYPT_N = 1024;
+
+export const servers: Record<ServerKind, ServerProgram> = {
+  room: {
+    kind: 'room',
+    label: `room (${ROOM_LAB})`,
+    entry: `solutions/${ROOM_LAB}/server.ts`,
+    args: (dataDir, { handshakeTimeoutMs = 10_000 }) => [
+      ...(ROOM_LAB === '06-audit' ? ['--host', '127.0.0.1'] : []),
+      '--data',
+      dataDir,
+      '--scrypt-n',
+      String(BENCH_SCRYPT_N),
+      '--lockout-ms',
+      '1500',
+      '--handshake-timeout-ms',
+      String(handshakeTimeoutMs),
+    ],
+  },
+  // Frames and JSON, no crypto and no login: what the room costs without its channel and accounts.
+  lab3: { kind: 'lab3', label: 'lab 3 (03-chat)', entry: 'solutions/03-chat/server.ts', args: () => [] },
+  // Frames relayed as they are: the ceiling of Node on this machine for this traffic.
+  ceiling: { kind: 'ceiling', label: 'ceiling (relay)', entry: 'harness/bench/ceiling-server.ts', args: () => [] },
+};
