@@ -2,9 +2,14 @@
 // own process group (spawned detached), so one signal reaches its children too. Every
 // started pid is also written to the run's registry so the supervisor can sweep anything
 // a crashed worker left behind.
+//
+// Neither reaches a descendant that left the group (a daemon made with setsid, or
+// `detached: true`) once its parent has exited: it is re-parented to init, so no walk of parent
+// pids finds it either. What it keeps is its environment: every process a lab run starts inherits
+// the run's SOCKETLAB_RUN_DIR, so the supervisor finds them all by that (`processesWithEnv`).
 
-import { spawnSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const isWindows = process.platform === 'win32';
@@ -38,7 +43,61 @@ export function registryFile(runDir: string): string {
   return path.join(runDir, 'pids');
 }
 
+/**
+ * Every live process started under the lab run whose folder is `runDir`, however far it strayed
+ * from the process group it was started in: they all inherited SOCKETLAB_RUN_DIR.
+ */
+export function runProcesses(runDir: string): number[] {
+  return processesWithEnv('SOCKETLAB_RUN_DIR', runDir);
+}
+
 export function registerPid(pid: number): void {
   const runDir = process.env.SOCKETLAB_RUN_DIR;
   if (runDir) appendFileSync(registryFile(runDir), `${pid}\n`);
+}
+
+/**
+ * The pids of our processes whose environment holds `name=value` (this process excluded).
+ * Linux reads /proc/<pid>/environ: the environment the process was started with, which a program
+ * that edits process.env later does not change. macOS asks `ps -E`. Windows gives no cheap access
+ * to another process's environment: there the answer is always empty, and a descendant whose
+ * parent has exited escapes (a documented limit; `taskkill /T` still takes the rest of a tree).
+ */
+export function processesWithEnv(name: string, value: string): number[] {
+  if (process.platform === 'linux') return linuxProcessesWithEnv(`${name}=${value}`);
+  if (isWindows) return [];
+  return psProcessesWithEnv(`${name}=${value}`);
+}
+
+function linuxProcessesWithEnv(entry: string): number[] {
+  // Entries are NUL-separated: pad the ends so the first and the last entry match whole too.
+  const needle = Buffer.from(`\0${entry}\0`);
+  const nul = Buffer.from([0]);
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    let environ: Buffer;
+    try {
+      environ = readFileSync(path.join('/proc', name, 'environ'));
+    } catch {
+      continue; // gone meanwhile, or another user's process
+    }
+    if (Buffer.concat([nul, environ, nul]).includes(needle)) found.push(Number(name));
+  }
+  return found;
+}
+
+function psProcessesWithEnv(entry: string): number[] {
+  let listing: string;
+  try {
+    // -E appends each process's environment to its command line (our own processes only).
+    listing = execFileSync('ps', ['-E', '-ww', '-o', 'pid=,command='], { encoding: 'utf8', timeout: 5000 });
+  } catch {
+    return [];
+  }
+  return listing
+    .split('\n')
+    .filter((line) => ` ${line} `.includes(` ${entry} `))
+    .map((line) => Number.parseInt(line, 10))
+    .filter((pid) => Number.isInteger(pid) && pid !== process.pid);
 }

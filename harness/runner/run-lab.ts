@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot, type Lab } from '../manifest.ts';
-import { isAlive, isWindows, killTree, registryFile } from '../kit/process-tree.ts';
+import { isAlive, isWindows, killTree, registryFile, runProcesses } from '../kit/process-tree.ts';
 import type { LabResult, ScenarioResult } from './results.ts';
 import type { RawRun, RawScenario } from './results-reporter.ts';
 
@@ -112,9 +112,13 @@ function superviseVitest(
 const GONE_WITHIN_MS = 1500;
 
 /**
- * Kills every learner program the run registered, and anything left in vitest's group, then
- * waits (bounded) until they are gone. After a normal run they already are, so this costs
- * nothing; after a forced stop (cap, Ctrl+C) it means "no process left" is true on return.
+ * Kills every learner program the run registered, anything left in vitest's group, and any
+ * other process that carries the run's tag (a daemon that left its program's group, or a
+ * program whose pid never reached the registry because its worker was killed between spawn()
+ * and the write), then waits (bounded) until they are gone. The tag is looked for again each
+ * round: a process that forks while being swept hands the tag to its child. After a normal run
+ * everything is already gone, so this costs one look; after a forced stop (cap, Ctrl+C) it
+ * means "no process left" is true on return.
  */
 async function sweep(runDir: string, vitestPid: number | undefined): Promise<void> {
   let pids: number[] = [];
@@ -126,9 +130,13 @@ async function sweep(runDir: string, vitestPid: number | undefined): Promise<voi
   if (vitestPid) pids.push(vitestPid);
   for (const pid of pids) killTree(pid);
   const deadline = performance.now() + GONE_WITHIN_MS;
-  while (pids.some(isAlive) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (;;) {
+    const strays = runProcesses(runDir);
+    for (const pid of strays) killTree(pid);
+    if ((strays.length === 0 && !pids.some(isAlive)) || performance.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
-
 
 function readRaw(file: string): RawRun | undefined {
   try {
