@@ -3,7 +3,7 @@
 // directly, with its exit status passed through.
 
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { labs, repoRoot } from '../manifest.ts';
@@ -28,7 +28,26 @@ export function roomProgram(impl: string | undefined, file: string): string {
   if (!existsSync(tree) || !statSync(tree).isDirectory()) throw new UsageError(`--impl: folder not found: ${tree}`);
   const program = path.join(tree, roomLab.folder, file);
   if (!existsSync(program)) throw new UsageError(`--impl: ${tree} has no ${path.join(roomLab.folder, file)}`);
+  if (!inModulePackage(tree)) {
+    // Else tsx reads the files as CommonJS, and the first top-level await fails with a stack trace.
+    throw new UsageError(`--impl: ${tree} is not inside a copy of the kit (no package.json with "type": "module" above it)`);
+  }
   return program;
+}
+
+/** Whether the package.json nearest to `folder` makes its .ts files ES modules, as the kit's does. */
+function inModulePackage(folder: string): boolean {
+  for (let dir = folder; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file)) {
+      try {
+        return (JSON.parse(readFileSync(file, 'utf8')) as { type?: unknown }).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    if (path.dirname(dir) === dir) return false;
+  }
 }
 
 // Resolved here, not by the child: a tree outside the kit has no node_modules with tsx in it.

@@ -3,7 +3,7 @@
 // program, through its launcher too, in its mode for scripts (no terminal: flags in, one line
 // per message out). Plus what a person gets for a mistake: one line, an exit status, no stack.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -200,6 +200,16 @@ test.each([
   expect(run.stderr).toMatch(message);
   expect(run.stderr).not.toMatch(STACK_FRAME);
   expect(run.code).toBe(code);
+});
+
+test('npm run server with an --impl tree outside a copy of the kit: one line, exit status 2', async () => {
+  // tsx would read such files as CommonJS (no package.json says "module"): the first top-level await would crash.
+  const dir = testFolder();
+  mkdirSync(path.join(dir, 'tree', '06-audit'), { recursive: true });
+  writeFileSync(path.join(dir, 'tree', '06-audit', 'server.ts'), 'await Promise.resolve();\n');
+  const run = await cli('room-server', ['--impl', path.join(dir, 'tree'), '--data', path.join(dir, 'data')], { withinMs: START_MS });
+  expect(lines(run.stderr)).toEqual([`error: --impl: ${path.join(dir, 'tree')} is not inside a copy of the kit (no package.json with "type": "module" above it)`]);
+  expect(run.code).toBe(2);
 });
 
 test('npm run server on a port already in use: one line, exit status 1', async () => {
