@@ -75,6 +75,10 @@ export function runProgram(program: string, args: string[]): Promise<number> {
   };
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
+  // npm runs us through a shell. Signalling npm alone (`timeout npm run server`, a supervisor)
+  // kills that shell and leaves us with no parent and no signal: a parent gone means "stop" too.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && forward(), 500).unref();
 
   return new Promise((resolve) => {
     child.once('error', (err) => {
