@@ -12,7 +12,8 @@ import { isAlive, isWindows, killTree, registryFile, runProcesses } from '../kit
 import type { LabResult, ScenarioResult } from './results.ts';
 import type { RawRun, RawScenario } from './results-reporter.ts';
 
-const vitestBin = path.join(path.dirname(fileURLToPath(import.meta.resolve('vitest/package.json'))), 'vitest.mjs');
+/** Vitest's own command, run by this process's Node (no npx, no shell: the same on every OS). */
+export const vitestBin = path.join(path.dirname(fileURLToPath(import.meta.resolve('vitest/package.json'))), 'vitest.mjs');
 const configFile = path.join('harness', 'runner', 'vitest.config.ts');
 /** A whole lab run may take this long before the supervisor stops it. */
 export const DEFAULT_CAP_MS = 60_000;
