@@ -14,9 +14,10 @@ export type Typed = { kind: 'chat'; text: string } | { kind: 'who' | 'help' | 'q
 export function readTyped(line: string): Typed {
   const trimmed = line.trim();
   if (trimmed === '') return { kind: 'nothing' };
-  if (trimmed === '/who' || trimmed === '/help' || trimmed === '/quit') return { kind: trimmed.slice(1) as 'who' | 'help' | 'quit' };
-  if (trimmed.startsWith('/')) return { kind: 'unknown', command: trimmed.split(/\s/)[0]! };
-  return { kind: 'chat', text: line };
+  if (!trimmed.startsWith('/')) return { kind: 'chat', text: line };
+  const command = trimmed.split(/\s/)[0]!;
+  if (command === '/who' || command === '/help' || command === '/quit') return { kind: command.slice(1) as 'who' | 'help' | 'quit' };
+  return { kind: 'unknown', command };
 }
 
 /**

@@ -31,11 +31,17 @@ export class NotTrustedError extends Error {
  * `ask` says yes; then it is remembered. Returns what the person should be told.
  */
 export async function trustServer(file: string, address: string, fingerprint: string, ask: () => Promise<boolean>): Promise<string> {
-  if (rememberedKey(file, address) === undefined) {
-    if (!(await ask())) throw new NotTrustedError(`${address} is not trusted: nothing was sent.`);
+  try {
+    if (rememberedKey(file, address) === undefined) {
+      if (!(await ask())) throw new NotTrustedError(`${address} is not trusted: nothing was sent.`);
+    }
+    // Remembers a new key, accepts a known one, throws ServerKeyChangedError for a changed one.
+    return checkServerKey(file, address, fingerprint) === 'new'
+      ? `the key of ${address} is remembered in ${file}`
+      : `${address} is the server you trusted before (its key has not changed)`;
+  } catch (err) {
+    // A file we cannot read or write (a folder, no permission): without it, no key can be checked.
+    if ((err as NodeJS.ErrnoException).code?.startsWith('E')) throw new NotTrustedError(`cannot use the known-servers file: ${(err as Error).message}`);
+    throw err;
   }
-  // Remembers a new key, accepts a known one, throws ServerKeyChangedError for a changed one.
-  return checkServerKey(file, address, fingerprint) === 'new'
-    ? `the key of ${address} is remembered in ${file}`
-    : `${address} is the server you trusted before (its key has not changed)`;
 }

@@ -19,9 +19,10 @@ import { chatThroughPipes } from './chat-pipe.ts';
 import { chatAtTerminal } from './chat-screen.ts';
 import { ConnectionError, RoomConnection } from './client-connection.ts';
 import { accountFromFlags, LoginRefusedError, logInAtTerminal, logInWithFlags } from './client-login.ts';
-import { readOptions, UsageError, USAGE } from './client-options.ts';
+import { readOptions, UsageError, USAGE, type ClientOptions } from './client-options.ts';
 import { NotTrustedError, trustServer } from './client-trust.ts';
 import { ServerKeyChangedError } from './known-servers.ts';
+import type { Welcome } from './protocol.ts';
 
 // Prompts need a person: both the keyboard and the screen must be a terminal.
 const atTerminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -46,30 +47,16 @@ async function main(): Promise<number> {
   // When the connection ends, a question still on the screen is pointless: cancel it.
   const stopAsking = new AbortController();
   void connection.closed.then(() => stopAsking.abort());
+  let welcome: Welcome;
   try {
-    const askTrust = async () => {
-      if (options.trust) return true;
-      if (!atTerminal) {
-        throw new NotTrustedError(
-          `${options.address} is not in ${options.knownServers} yet, and there is no terminal to ask whether to trust its key ${connection.fingerprint}: ` +
-            'check it against the one the server printed when it started, then run again with --trust',
-        );
-      }
-      console.log(`This is your first visit to ${options.address}. The key it proved it holds has the fingerprint\n\n    ${chalk.bold(connection.fingerprint)}\n`);
-      console.log('The server printed its own fingerprint when it started ("server key fingerprint: …"): they must be the same.');
-      return confirm({ message: 'Trust this server and remember its key?', default: false }, { signal: stopAsking.signal });
-    };
-    notice(chalk.dim(await trustServer(options.knownServers, options.address, connection.fingerprint, askTrust)));
-  } catch (err) {
-    connection.destroy(); // not trusted: send nothing more
-    throw err;
-  }
-
-  let welcome;
-  try {
+    const ask = () => askTrust(connection, options, stopAsking.signal);
+    notice(chalk.dim(await trustServer(options.knownServers, options.address, connection.fingerprint, ask)));
     welcome = account ? await logInWithFlags(connection, account) : await logInAtTerminal(connection, options, chalk, stopAsking.signal);
   } catch (err) {
-    if ((err as Error).name !== 'AbortPromptError') throw err;
+    if ((err as Error).name !== 'AbortPromptError') {
+      connection.destroy(); // not trusted, not let in, or Ctrl+C: send nothing more
+      throw err;
+    }
     // The server went away while we asked: show what it said last (a shutdown notice?), and why.
     for (let message = await connection.receive(); message; message = await connection.receive()) console.log(describe(message, chalk));
     throw new ConnectionError(`${options.address} closed the connection`);
@@ -79,6 +66,20 @@ async function main(): Promise<number> {
   const outcome = atTerminal ? await chatAtTerminal(connection, welcome.name, chalk) : await chatThroughPipes(connection, chalk);
   notice(outcome === 'left' ? 'bye' : `${options.address} closed the connection`);
   return 0;
+}
+
+/** A server met for the first time: trust it? --trust says yes; at a terminal the person decides. */
+async function askTrust(connection: RoomConnection, options: ClientOptions, signal: AbortSignal): Promise<boolean> {
+  if (options.trust) return true;
+  if (!atTerminal) {
+    throw new NotTrustedError(
+      `${options.address} is not in ${options.knownServers} yet, and there is no terminal to ask whether to trust its key ${connection.fingerprint}: ` +
+        'check it against the one the server printed when it started, then run again with --trust',
+    );
+  }
+  console.log(`This is your first visit to ${options.address}. The key it proved it holds has the fingerprint\n\n    ${chalk.bold(connection.fingerprint)}\n`);
+  console.log('The server printed its own fingerprint when it started ("server key fingerprint: …"): they must be the same.');
+  return confirm({ message: 'Trust this server and remember its key?', default: false }, { signal });
 }
 
 /** Turns what went wrong into one clear message and an exit status; a bug stays a stack trace. */
