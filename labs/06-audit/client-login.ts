@@ -95,12 +95,18 @@ export async function logInAtTerminal(connection: RoomConnection, options: Clien
       console.log(chalk.red('The two passwords differ: nothing was sent. Once more.'));
       continue;
     }
-    const answer = await enter(connection, { name, password, register });
+    if (register) {
+      const registered = await connection.request({ type: 'register', name, password });
+      if (registered.type === 'shutdown') throw new ConnectionError(refusal(registered));
+      console.log(describe(registered, chalk));
+      // Registered, or the name is taken (by them, maybe): either way, logging in comes next.
+      if (registered.type === 'registered' || (registered.type === 'error' && registered.code === 'name-taken')) register = false;
+      if (registered.type !== 'registered') continue;
+    }
+    const answer = await connection.request({ type: 'login', name, password });
     if (answer.type === 'welcome') return answer;
     if (answer.type === 'shutdown') throw new ConnectionError(refusal(answer));
     console.log(describe(answer, chalk));
-    // The name is taken: if the account is theirs, logging in is what they want next.
-    if (answer.type === 'error' && answer.code === 'name-taken') register = false;
   }
 }
 
