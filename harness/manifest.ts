@@ -144,7 +144,24 @@ export const labs: Lab[] = [
     // Given complete: the finished room's client, the settings, lab 5's message checks (moved to a
     // module), the atomic write the store and the statistics share, and the presentation (the
     // addresses, the audit table). Carried: the frames, the accounts and the channel of labs 2 to 5.
-    given: ['protocol.ts', 'client.ts', 'settings.ts', 'messages.ts', 'atomic-file.ts', 'store.ts', 'addresses.ts', 'audit-table.ts'],
+    given: [
+      'protocol.ts',
+      'settings.ts',
+      'messages.ts',
+      'atomic-file.ts',
+      'store.ts',
+      'addresses.ts',
+      'audit-table.ts',
+      // The finished room's client (npm run client), in small modules.
+      'client.ts',
+      'client-options.ts',
+      'client-connection.ts',
+      'client-trust.ts',
+      'client-login.ts',
+      'chat-lines.ts',
+      'chat-screen.ts',
+      'chat-pipe.ts',
+    ],
     carries: [
       { file: 'framing.ts', from: '02-framing' },
       { file: 'passwords.ts', from: '04-login' },
