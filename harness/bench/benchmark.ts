@@ -18,6 +18,8 @@ export interface BenchSettings {
   measureMs?: number;
   /** Profile the room's server during the fan-out at this many clients (node --cpu-prof). */
   profile: boolean;
+  /** The room from another tree laid out like solutions/ (a patched copy to compare), instead of solutions/. */
+  roomTree?: string;
   /** Where figures and profiles go. */
   outDir: string;
   style: Style;

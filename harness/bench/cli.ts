@@ -9,7 +9,7 @@
 //
 // Every process a benchmark starts is stopped when it ends, on Ctrl+C too (exit 130).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../manifest.ts';
@@ -23,6 +23,7 @@ import { grading } from './benchmarks/grading.ts';
 import { scaling } from './benchmarks/scaling.ts';
 import { childrenRunning, killAllChildren } from './children.ts';
 import { formatLoad, loadAverage, machineFacts } from './machine.ts';
+import { ROOM_LAB } from './servers-under-test.ts';
 import { renderTable } from './table.ts';
 
 const benchmarks: Benchmark[] = [feedback, grading, fanout, connections, scaling];
@@ -40,7 +41,9 @@ ${benchmarks.map((b) => `  ${b.name.padEnd(12)} ${b.summary}`).join('\n')}
   --class-size <n>      grading: submissions in the class (default 8; 50 is the goal's class)
   --connections <n>     connections: idle clients (default 10000)
   --logins <n>          connections: how many of them log in (default 1000; each needs an account)
-  --profile             fanout: profile the room's server (node --cpu-prof) at 100 clients
+  --profile             fanout, connections: profile the room's server (node --cpu-prof; at 100 clients in fanout)
+  --room <folder>       fanout, connections, scaling: the room from this tree (laid out like solutions/),
+                        to compare a changed copy with the original
   --out <folder>        where the figures go (default results/bench)
   --help                this text
 
@@ -62,6 +65,7 @@ async function main(): Promise<number> {
       connections: { type: 'string' },
       logins: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      room: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -100,6 +104,7 @@ async function main(): Promise<number> {
     ...optional('logins', whole(values.logins, '--logins', 0)),
     ...optional('measureMs', whole(values['measure-ms'], '--measure-ms', 100)),
     profile: values.profile,
+    ...(values.room ? { roomTree: roomTree(path.resolve(here, values.room)) } : {}),
     outDir,
     style,
     signal: interrupt.signal,
@@ -139,6 +144,12 @@ async function main(): Promise<number> {
     return 130;
   }
   return failures ? 1 : 0;
+}
+
+function roomTree(tree: string): string {
+  const entry = path.join(tree, ROOM_LAB, 'server.ts');
+  if (!existsSync(entry)) throw new UsageError(`--room: there is no ${path.join(ROOM_LAB, 'server.ts')} in ${tree}`);
+  return tree;
 }
 
 function findBenchmark(name: string): Benchmark {

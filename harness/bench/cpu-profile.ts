@@ -38,13 +38,16 @@ export interface ProfileSummary {
 
 const IDLE = new Set(['(idle)', '(program)']);
 
-/** The newest .cpuprofile in `dir`, or undefined. */
-export function newestProfile(dir: string): string | undefined {
+/**
+ * The main thread's profile in `dir`, or undefined. --cpu-prof writes one file per thread, and
+ * tsx's loader hooks run on a thread of their own: the main thread's file is the largest.
+ */
+export function mainThreadProfile(dir: string): string | undefined {
   try {
     return readdirSync(dir)
       .filter((f) => f.endsWith('.cpuprofile'))
       .map((f) => path.join(dir, f))
-      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+      .sort((a, b) => statSync(b).size - statSync(a).size)[0];
   } catch {
     return undefined;
   }
@@ -60,7 +63,8 @@ export function summariseProfile(file: string, repoRoot: string, top = 15, ownCo
     const { url, lineNumber } = node.callFrame;
     if (!url) return '';
     const local = url.startsWith('file://') ? path.relative(repoRoot, new URL(url).pathname) : url;
-    return `${local}:${lineNumber + 1}`;
+    // tsx's transpiled modules report every function on line 0: the file alone says more.
+    return lineNumber > 0 ? `${local}:${lineNumber + 1}` : local;
   };
   const key = (node: ProfileNode) => `${node.callFrame.functionName || '(anonymous)'}\u0000${where(node)}`;
 

@@ -9,7 +9,7 @@ import { within } from '../kit/failure.ts';
 import { isWindows } from '../kit/process-tree.ts';
 import { repoRoot } from '../manifest.ts';
 import { stopChild, track } from './children.ts';
-import { servers, type RoomOptions, type ServerKind } from './servers-under-test.ts';
+import { ROOM_LAB, servers, type RoomOptions, type ServerKind } from './servers-under-test.ts';
 import type { UsageReport, UsageRequest } from './usage-probe.ts';
 
 const READY_LINE = /listening on\s+\[?([^\s\]]+?)\]?:(\d+)/i;
@@ -23,6 +23,8 @@ export interface StartServerOptions extends RoomOptions {
   profileDir?: string;
   /** More arguments after the server's own (the ceiling's --batch). */
   extraArgs?: string[];
+  /** The room only: an implementation tree laid out like solutions/ to take the room from (a patched copy, a learner's labs/). */
+  roomTree?: string;
 }
 
 export class ServerProcess {
@@ -49,7 +51,8 @@ export class ServerProcess {
     const program = servers[kind];
     const nodeArgs = ['--import', 'tsx', '--import', probe, '--expose-gc'];
     if (options.profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.profileDir);
-    const args = [...nodeArgs, path.join(repoRoot, program.entry), '0', ...program.args(options.dataDir, options), ...(options.extraArgs ?? [])];
+    const entry = kind === 'room' && options.roomTree ? path.join(options.roomTree, ROOM_LAB, 'server.ts') : path.join(repoRoot, program.entry);
+    const args = [...nodeArgs, entry, '0', ...program.args(options.dataDir, options), ...(options.extraArgs ?? [])];
     const child = track(
       spawn(process.execPath, args, {
         cwd: repoRoot,

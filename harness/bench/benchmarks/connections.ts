@@ -5,7 +5,7 @@
 // after each stage, after a forced garbage collection, so the cost of one connection at each
 // step is what it really holds.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BENCH_PASSWORD, clientName, makeAccounts, seedStore } from '../accounts.ts';
@@ -17,7 +17,9 @@ import { ServerProcess } from '../server-process.ts';
 import { BENCH_SCRYPT_N } from '../servers-under-test.ts';
 import { round } from '../stats.ts';
 import type { UsageReport } from '../usage-probe.ts';
-import { mb } from './fanout.ts';
+import { repoRoot } from '../../manifest.ts';
+import { mainThreadProfile, summariseProfile, type ProfileSummary } from '../cpu-profile.ts';
+import { mb, profileTables } from './fanout.ts';
 
 /** File descriptors kept free for everything that is not a benchmark connection. */
 const SPARE_FDS = 200;
@@ -61,10 +63,12 @@ export const connections: Benchmark = {
     let server: ServerProcess | undefined;
     let fleet: Fleet | undefined;
     let settleMs = 0;
+    const profileDir = settings.profile ? path.join(settings.outDir, 'profiles', `connections-${Date.now()}`) : undefined;
     let closed = { open: 0, closedByServer: 0 } as Awaited<ReturnType<Fleet['status']>>;
     try {
       // Connections wait, open, for the handshake stage: give them all the time it takes.
-      server = await ServerProcess.start('room', { dataDir, handshakeTimeoutMs: 10 * 60_000 });
+      if (profileDir) mkdirSync(profileDir, { recursive: true });
+      server = await ServerProcess.start('room', { dataDir, handshakeTimeoutMs: 10 * 60_000, ...(settings.roomTree ? { roomTree: settings.roomTree } : {}), ...(profileDir ? { profileDir } : {}) });
       steps.push({ name: 'started, no connection', usage: await server.usage(true), load: loadAverage() });
       const clients: ClientSpec[] = Array.from({ length: count }, (_, index) => ({
         index,
@@ -91,32 +95,35 @@ export const connections: Benchmark = {
       await server?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
+    const profileFile = profileDir && mainThreadProfile(profileDir);
+    const profile: ProfileSummary | undefined = profileFile ? summariseProfile(profileFile, repoRoot) : undefined;
 
     const base = steps[0]!.usage;
     const last = steps.at(-1)!.usage;
-    const perConnection = (usage: UsageReport, n: number) => round((usage.rssBytes - base.rssBytes) / 1024 / n, 1);
     const rows: (string | number)[][] = [
       ['open-files limit (ulimit -n)', String(limits.openFiles ?? 'unknown'), '', ''],
       ['connections (generator processes)', `${count} (${generators})`, '10,000', ''],
       ['offline scrypt of the accounts', `${logins} in ${round(made.ms / 1000, 2)} s (${round(made.ms / Math.max(1, logins), 2)} ms each on ${os.availableParallelism()} cores)`, '', ''],
     ];
-    for (const step of steps.slice(1)) {
+    steps.slice(1).forEach((step, i) => {
       const s = step.stage!;
-      const n = s.ok;
+      const before = steps[i]!.usage; // the step before this one
+      const grew = step.usage.rssBytes - before.rssBytes;
       rows.push([step.name, `${round(s.ms / 1000, 2)} s, ${round(s.perSecond)}/s`, step.name.includes('handshake') ? '≥ 2,000/s' : '', formatLoad(step.load)]);
-      rows.push(['  server memory then', `RSS ${mb(step.usage.rssBytes)} MB, heap ${mb(step.usage.heapUsedBytes)} MB; +${perConnection(step.usage, count)} KB RSS per connection`, '', '']);
-      if (step.name.includes('logins')) rows.push(['  all joined notices delivered', `${round(settleMs / 1000, 2)} s more (${(n * (n - 1)) / 2} sealed frames)`, '', '']);
-    }
+      rows.push(['  server memory after it', `RSS ${mb(step.usage.rssBytes)} MB (+${mb(grew)} MB, ${round(grew / 1024 / Math.max(1, s.ok), 1)} KB each), heap ${mb(step.usage.heapUsedBytes)} MB`, '', '']);
+      if (step.name.includes('logins')) rows.push(['  all joined notices delivered', `${round(settleMs / 1000, 2)} s more (${(s.ok * (s.ok - 1)) / 2} sealed frames)`, '', '']);
+    });
     rows.push(['server memory at the end', `RSS ${mb(last.rssBytes)} MB (${mb(last.rssBytes - base.rssBytes)} MB for the connections), peak ${mb(last.peakRssBytes)} MB`, '≤ 200 MB', '']);
     rows.push(['connections the server closed', `${closed.closedByServer}${closed.firstCloseReason ? ` (${closed.firstCloseReason})` : ''}`, '0', '']);
     const nameBytes = clientName(0).length + 3; // "u00000", with its quotes and comma
+    const welcomeLimit = Math.floor((MAX_PLAINTEXT - 60) / nameBytes);
     notes.push(
-      `A welcome lists everyone in the room: with ${clientName(0).length}-character names it outgrows one sealed frame (${MAX_PLAINTEXT} bytes) at about ${Math.floor((MAX_PLAINTEXT - 60) / nameBytes)} members (${Math.floor((MAX_PLAINTEXT - 60) / 23)} with 20-character names), so ${count} logged-in clients cannot be benchmarked.`,
+      `A welcome lists everyone in the room: with ${clientName(0).length}-character names it outgrows one sealed frame (${MAX_PLAINTEXT} bytes) at about ${welcomeLimit} members (${Math.floor((MAX_PLAINTEXT - 60) / 23)} with 20-character names)${count > welcomeLimit ? `, so ${count} clients cannot all be logged in` : ''}.`,
       `Each login sends a "joined" notice to everyone already in: ${logins} logins cost ${(logins * (logins - 1)) / 2} sealed frames; 10,000 would cost ${(10_000 * 9_999) / 2}.`,
     );
     return {
-      tables: [{ title: `Connections: ${count} idle clients held by the room`, headers: ['what', 'figure', 'goal', 'load 1/5/15'], rows, notes }],
-      figures: { limits, count, logins, registrations, generators, hashMs: made.ms, settleMs, steps, closed, notes },
+      tables: [{ title: `Connections: ${count} idle clients held by the room`, headers: ['what', 'figure', 'goal', 'load 1/5/15'], rows, notes }, ...(profile ? profileTables(profile) : [])],
+      figures: { limits, count, logins, registrations, generators, hashMs: made.ms, settleMs, steps, closed, notes, ...(profile ? { profile } : {}) },
     };
   },
 };

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../manifest.ts';
 import type { Benchmark, BenchOutput, BenchSettings } from '../benchmark.ts';
-import { newestProfile, summariseProfile, type ProfileSummary } from '../cpu-profile.ts';
+import { mainThreadProfile, summariseProfile, type ProfileSummary } from '../cpu-profile.ts';
 import { LoadSession, type PhaseFigures, type SessionSetup } from '../load/session.ts';
 import { formatLoad } from '../machine.ts';
 import { servers, type ServerKind } from '../servers-under-test.ts';
@@ -46,7 +46,7 @@ export const fanout: Benchmark = {
         settings.progress(`fan-out: ${servers[kind].label}, ${clients} clients`);
         const profileDir = settings.profile && kind === 'room' && clients === profileAt ? path.join(settings.outDir, 'profiles', `fanout-${clients}-${Date.now()}`) : undefined;
         if (profileDir) mkdirSync(profileDir, { recursive: true });
-        const session = await LoadSession.open({ kind, clients, generators: settings.generators, ...(profileDir ? { profileDir } : {}) });
+        const session = await LoadSession.open({ kind, clients, generators: settings.generators, ...(settings.roomTree ? { roomTree: settings.roomTree } : {}), ...(profileDir ? { profileDir } : {}) });
         try {
           const saturated = await session.phase({ mode: 'window', warmupMs, measureMs });
           const light = await session.phase({ mode: 'rate', rate: LIGHT_RATE, warmupMs: warmupMs / 2, measureMs });
@@ -56,7 +56,7 @@ export const fanout: Benchmark = {
           await session.close();
         }
         if (profileDir) {
-          const file = newestProfile(profileDir);
+          const file = mainThreadProfile(profileDir);
           if (file) profile = summariseProfile(file, repoRoot);
         }
       }

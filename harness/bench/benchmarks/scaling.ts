@@ -35,7 +35,7 @@ export const scaling: Benchmark = {
       for (const clients of counts) {
         if (settings.signal.aborted) break;
         settings.progress(`scaling: ${servers[kind].label}, ${clients} clients`);
-        const session = await LoadSession.open({ kind, clients, generators: settings.generators });
+        const session = await LoadSession.open({ kind, clients, generators: settings.generators, ...(settings.roomTree ? { roomTree: settings.roomTree } : {}) });
         try {
           points.push({ kind, clients, setup: session.setup, saturated: await session.phase({ mode: 'window', warmupMs, measureMs }) });
         } finally {

@@ -22,6 +22,7 @@ export interface SessionOptions {
   generators: number;
   profileDir?: string;
   extraArgs?: string[];
+  roomTree?: string;
 }
 
 export interface SessionSetup {
@@ -100,7 +101,8 @@ export class LoadSession {
     let fleet: Fleet | undefined;
     try {
       if (options.kind === 'room') seedStore(dataDir, (await accountsFor(options.clients)).accounts);
-      server = await ServerProcess.start(options.kind, { dataDir, ...(options.profileDir ? { profileDir: options.profileDir } : {}), ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}) });
+      const { profileDir, extraArgs, roomTree } = options;
+      server = await ServerProcess.start(options.kind, { dataDir, ...(profileDir ? { profileDir } : {}), ...(extraArgs ? { extraArgs } : {}), ...(roomTree ? { roomTree } : {}) });
       const base = await server.usage(true);
       const started = performance.now();
       const clients = Array.from({ length: options.clients }, (_, index) => ({ index, name: clientName(index), enter: true }));

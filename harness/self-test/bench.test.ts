@@ -1,0 +1,70 @@
+// The benchmarks' code paths, run tiny: the load generators, each server under test, the
+// secure channel of the room's load clients, the connection stages and the CLI. Behaviour only
+// (every message sent reaches every other client exactly once, in order; no process is left);
+// never a speed: figures belong to `npm run bench`, not to tests.
+
+import { afterAll, describe, expect, test } from 'vitest';
+import { connections } from '../bench/benchmarks/connections.ts';
+import type { BenchSettings } from '../bench/benchmark.ts';
+import { childrenRunning } from '../bench/children.ts';
+import { LoadSession } from '../bench/load/session.ts';
+import type { ServerKind } from '../bench/servers-under-test.ts';
+import { timeNodeScript } from '../bench/timed-command.ts';
+import { plainStyle } from '../report/style.ts';
+import { processesMentioning } from './leftovers.ts';
+
+afterAll(() => {
+  expect(childrenRunning(), 'benchmark processes still registered').toBe(0);
+  expect(processesMentioning('harness/bench/load/generator.ts'), 'load generators left behind').toEqual([]);
+  expect(processesMentioning('bench/usage-probe.ts'), 'servers under test left behind').toEqual([]);
+});
+
+describe.each<ServerKind>(['ceiling', 'lab3', 'room'])('fan-out against %s', (kind) => {
+  test('every chat line sent reaches every other client exactly once, in order, at saturation and at a set rate', async () => {
+    const session = await LoadSession.open({ kind, clients: 6, generators: 2 });
+    try {
+      for (const phase of [
+        { mode: 'window', warmupMs: 50, measureMs: 300, verify: true },
+        { mode: 'rate', rate: 100, warmupMs: 50, measureMs: 300, verify: true },
+      ] as const) {
+        const figures = await session.phase(phase);
+        expect(figures.messagesPerSecond, `${phase.mode}: something was sent`).toBeGreaterThan(0);
+        expect(figures.deliveredExactly, `${phase.mode}: every message delivered to all 5 others, none twice`).toBe(true);
+        expect(figures.violations, `${phase.mode}: messages out of order, repeated or not chat`).toBe(0);
+        expect(figures.closedByServer, `${phase.mode}: connections the server closed`).toBe(0);
+        expect(figures.latencySamples, `${phase.mode}: latencies were read`).toBeGreaterThan(0);
+      }
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+test('the connections benchmark takes its clients through every stage and the server closes none', async () => {
+  const progress: string[] = [];
+  const settings: BenchSettings = {
+    quick: true,
+    generators: 2,
+    connections: 20,
+    logins: 5,
+    profile: false,
+    outDir: '',
+    style: plainStyle,
+    signal: new AbortController().signal,
+    progress: (line) => progress.push(line),
+  };
+  const { figures } = await connections.run(settings);
+  const { steps, closed } = figures as { steps: { name: string; stage?: { ok: number; failed: number } }[]; closed: { closedByServer: number; open: number } };
+  expect(steps.map((s) => s.name)).toEqual(['started, no connection', '20 TCP connections accepted', '20 handshakes', '5 logins', '10 registrations']);
+  for (const step of steps.slice(1)) expect(step.stage?.failed, step.name).toBe(0);
+  expect(closed).toMatchObject({ closedByServer: 0, open: 20 });
+});
+
+test('npm run bench -- --help lists every benchmark; an unknown one is a usage error', async () => {
+  const help = await timeNodeScript('harness/bench/cli.ts', ['--help'], { capMs: 30_000 });
+  expect(help.code).toBe(0);
+  for (const name of ['feedback', 'grading', 'fanout', 'connections', 'scaling']) expect(help.stdout).toContain(name);
+  const wrong = await timeNodeScript('harness/bench/cli.ts', ['fastest'], { capMs: 30_000 });
+  expect(wrong.code).toBe(2);
+  expect(wrong.stderr).toMatch(/unknown benchmark "fastest"/);
+});
