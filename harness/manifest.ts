@@ -25,6 +25,11 @@ export interface ScenarioSpec {
   points?: number;
   /** Cap for the whole scenario; each wait inside has its own, smaller bound. */
   timeoutMs?: number;
+  /**
+   * In a lab whose scenarios share one program (`sharesProgram`), this one gets its own: it
+   * sends what may crash a wrong program (resets, garbage), which must not fail the others.
+   */
+  ownProgram?: boolean;
 }
 
 export interface Lab {
@@ -54,6 +59,12 @@ export interface Lab {
   carries?: { file: string; from: string }[];
   /** Files the stub gives complete (the learner reads them, does not write them): labs/ and solutions/ hold the same text. */
   given?: string[];
+  /**
+   * The lab's programs keep nothing between connections (no names, no files), so its scenarios
+   * may share one running program: one start per run instead of one per scenario (the kit's
+   * scenario.ts). Scenarios marked `ownProgram` still get their own.
+   */
+  sharesProgram?: boolean;
 }
 
 export const labs: Lab[] = [
@@ -67,6 +78,7 @@ export const labs: Lab[] = [
     tests: 'harness/labs/01-echo/echo.lab.ts',
     docs: 'docs/01-echo.md',
     scenarios: echoScenarios,
+    sharesProgram: true,
   },
   {
     number: 2,
@@ -78,6 +90,7 @@ export const labs: Lab[] = [
     tests: 'harness/labs/02-framing/framing.lab.ts',
     docs: 'docs/02-framing.md',
     scenarios: framingScenarios,
+    sharesProgram: true,
   },
   {
     number: 3,

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'vitest';
+import { afterAll, test } from 'vitest';
 import { entryIn, type Lab } from '../manifest.ts';
 import type { FailureReport } from '../runner/results.ts';
 import { TestClient } from './client.ts';
@@ -52,12 +52,17 @@ export function targetDir(): string {
 }
 
 /**
- * Every scenario gets a fresh program, so one broken scenario cannot spoil another and
- * scenarios can run side by side. A program that cannot start at all fails the same way
- * every time: after the first such failure, later scenarios fail at once with its reason.
+ * Starts the learner's program for the scenarios. Each scenario gets a fresh program, so one
+ * broken scenario cannot spoil another and scenarios can run side by side, unless the lab says
+ * its programs keep no state between connections (labs 1 and 2): then the scenarios that do not
+ * need one of their own share one running program, started once, because a start through tsx
+ * costs 0.2 s on a quiet machine and a second or more on a loaded one, the biggest part of a
+ * run. A program that cannot start at all fails the same way every time: after the first such
+ * failure, later scenarios fail at once with its reason.
  */
 class Starter {
   private startFailure: StartError | undefined;
+  private shared: Promise<LearnerProgram> | undefined;
   constructor(
     private readonly entry: string,
     private readonly args: (dataDir: string) => string[],
@@ -76,6 +81,21 @@ class Starter {
       throw err;
     }
   }
+
+  /** The program the sharing scenarios use: started by the first that asks, again if it has died. */
+  async sharedProgram(dataDir: string): Promise<LearnerProgram> {
+    const current = this.shared && (await this.shared.catch(() => undefined));
+    if (!current || !current.alive) {
+      this.shared = this.start(dataDir, [], true);
+      // Another scenario may be waiting on the same start: its failure is theirs to report too.
+      this.shared.catch(() => {});
+    }
+    return this.shared!;
+  }
+
+  async stopShared(): Promise<void> {
+    await (await this.shared?.catch(() => undefined))?.kill();
+  }
 }
 
 /** One scenario's world: its program, its data folder, its connections. */
@@ -87,8 +107,14 @@ class Session implements ScenarioContext {
   private readonly clients: TestClient[] = [];
   private current: LearnerProgram | undefined;
   private starts = 0;
+  /** Whether `current` is the program several scenarios share (it outlives this one). */
+  sharing = false;
 
-  constructor(private readonly starter: Starter) {}
+  constructor(
+    private readonly starter: Starter,
+    /** Whether this scenario may use the shared program for its first start. */
+    private readonly mayShare: boolean,
+  ) {}
 
   get program(): LearnerProgram {
     if (!this.current) throw new Error('the program is not running');
@@ -102,16 +128,23 @@ class Session implements ScenarioContext {
 
   // Arrow functions: scenarios destructure the context (`async ({ connect }) => …`).
   readonly restart = async (extraArgs: string[] = []): Promise<LearnerProgram> => {
-    await this.current?.kill();
+    await this.stopOwn();
     this.current = undefined;
     const first = this.starts++ === 0;
-    this.current = await this.starter.start(this.dataDir, extraArgs, first);
+    this.sharing = first && this.mayShare && extraArgs.length === 0;
+    this.current = this.sharing ? await this.starter.sharedProgram(this.dataDir) : await this.starter.start(this.dataDir, extraArgs, first);
     return this.current;
   };
 
   readonly crash = async (): Promise<void> => {
-    await this.current?.kill();
+    await this.stopOwn();
   };
+
+  /** Kills this scenario's own program; a shared one is left to the others (the lab stops it at the end). */
+  private async stopOwn(): Promise<void> {
+    if (!this.sharing) await this.current?.kill();
+    this.sharing = false;
+  }
 
   readonly connect = async (label?: string, options?: { view?: 'bytes' | 'frames' }): Promise<TestClient> => {
     const { host, port } = this.program;
@@ -122,7 +155,7 @@ class Session implements ScenarioContext {
 
   async close(): Promise<void> {
     for (const client of this.clients) client.destroy();
-    await this.current?.kill();
+    await this.stopOwn();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
@@ -132,18 +165,23 @@ export function defineLab(lab: Lab, scenarios: Record<string, ScenarioFn>): void
   if (unknown.length) throw new Error(`Scenarios not in the manifest for lab ${lab.number}: ${unknown.join(', ')}`);
 
   const starter = new Starter(entryIn(targetDir(), lab), (dataDir) => lab.programArgs?.(dataDir) ?? []);
+  afterAll(() => starter.stopShared());
 
   for (const spec of lab.scenarios) {
     const run = scenarios[spec.id];
     if (!run) throw new Error(`Lab ${lab.number} has no implementation for scenario "${spec.id}".`);
     const cap = spec.timeoutMs ?? DEFAULT_SCENARIO_MS;
     test(spec.id, { timeout: cap + BACKSTOP_MS }, async ({ task }) => {
-      const session = new Session(starter);
+      const session = new Session(starter, lab.sharesProgram === true && !spec.ownProgram);
       try {
         await session.restart();
         await within(cap, `the whole scenario "${spec.title}" to finish`, run(session));
         const exit = session.started?.health().exit;
-        if (exit) throw new ScenarioFailure(`Your program ${exit} during this scenario.`, { kind: 'crashed' });
+        if (exit) {
+          // A shared program may have been stopped by another scenario running at the same time.
+          const shared = session.sharing ? ' (It was serving other scenarios at the same time: its output below shows where it stopped.)' : '';
+          throw new ScenarioFailure(`Your program ${exit} during this scenario.${shared}`, { kind: 'crashed' });
+        }
         if (process.env.SOCKETLAB_KEEP_TRANSCRIPTS) task.meta.transcript = structuredClone(session.transcript.connections);
       } catch (err) {
         task.meta.failure = await report(err, session.transcript, session.started);

@@ -33,11 +33,13 @@ export const echoScenarios: ScenarioSpec[] = [
     id: 'client-reset',
     title: 'a client resets its connection abruptly; the server survives and serves the next client',
     hint: 'A reset makes the socket emit "error" (ECONNRESET). An "error" event with no listener crashes the whole process: add socket.on("error", …).',
+    ownProgram: true,
   },
   {
     id: 'connect-churn',
     title: '200 clients connect and disconnect in quick succession; the server still echoes afterwards',
     hint: 'Every connection must be cleaned up when it closes. Look for sockets you keep, listeners you add to the server per connection, or errors you do not handle.',
+    ownProgram: true,
     timeoutMs: 15_000,
   },
 ];

@@ -43,10 +43,12 @@ export const framingScenarios: ScenarioSpec[] = [
     id: 'oversize-header',
     title: 'a header announcing more than 64 KiB gets its connection closed at once, without waiting for the body; other clients carry on',
     hint: 'Check the announced length against the limit as soon as the 4 header bytes are there, before waiting for or allocating the body. A FrameError means: close this client\'s connection (socket.destroy()), and only this one.',
+    ownProgram: true,
   },
   {
     id: 'garbage',
     title: 'a client that sends a line of text instead of frames is disconnected; other clients carry on',
     hint: 'Read as a header, text looks like a huge length: "hell" is 1 751 477 356. The length check that stops oversize frames also stops garbage: close that connection without waiting for a body.',
+    ownProgram: true,
   },
 ];
