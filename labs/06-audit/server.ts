@@ -10,7 +10,8 @@
 // and shut down cleanly. Given, complete: lab 5's room (all of this file but the TODOs),
 // messages.ts (lab 5's checks, moved to a module), atomic-file.ts (lab 4's atomic write, shared
 // by the store and the statistics), audit-table.ts and addresses.ts (presentation), settings.ts
-// (the command line), client.ts (the finished room's client), and the files of labs 2 to 5.
+// (the command line), the finished room's client (client.ts and its client-*.ts and chat-*.ts
+// modules), and the files of labs 2 to 5.
 // The harness runs this file as
 //   node server.ts 0 --data <folder> --scrypt-n 1024 --lockout-ms 1500 --handshake-timeout-ms 1000
 //                    --host 127.0.0.1 --stats-interval-ms 200
