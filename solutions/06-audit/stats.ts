@@ -113,7 +113,8 @@ export class Statistics {
   }
 
   loginFailed(name: string): void {
-    this.touch(name).failedLogins++;
+    // Not "seen": a failed login is someone trying the name, maybe not its owner.
+    this.touch(name, false).failedLogins++;
   }
 
   messageSent(name: string, bytes: number): void {
@@ -122,14 +123,14 @@ export class Statistics {
     user.bytes += bytes;
   }
 
-  /** The record of `name` (made on its first event), marked as seen now. */
-  private touch(name: string): UserStats {
+  /** The record of `name` (made on its first event), marked as seen now unless `seen` is false. */
+  private touch(name: string, seen = true): UserStats {
     let user = this.data.users.get(name);
     if (!user) {
       user = { logons: 0, logoffs: 0, failedLogins: 0, messages: 0, bytes: 0, lastSeen: null, addresses: [] };
       this.data.users.set(name, user);
     }
-    user.lastSeen = new Date().toISOString();
+    if (seen) user.lastSeen = new Date().toISOString();
     this.changed = true;
     return user;
   }
