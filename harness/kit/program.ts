@@ -62,6 +62,8 @@ export class LearnerProgram {
   /** How much of `stdout` was dropped from the front to bound it: offsets stay absolute. */
   private stdoutDropped = 0;
   private readonly stdoutWaiters = new Set<() => void>();
+  /** Who waits for the next heartbeat (`nextHeartbeat`). */
+  private readonly beatWaiters = new Set<() => void>();
   private lastBeat = performance.now();
   /** The CPU time (user + system) the program reported in its last heartbeat, in microseconds. */
   private cpuMicros = 0;
@@ -93,6 +95,8 @@ export class LearnerProgram {
         this.rssBytes = message.rssBytes;
         this.peakRssBytes = Math.max(this.peakRssBytes, message.rssBytes);
       }
+      for (const wake of this.beatWaiters) wake();
+      this.beatWaiters.clear();
     });
     child.stdout?.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');
@@ -206,6 +210,15 @@ export class LearnerProgram {
     } finally {
       this.stdoutWaiters.delete(wake);
     }
+  }
+
+  /**
+   * Resolves at the program's next heartbeat: from then on `cpuMs` and `rssBytes` are fresh, not
+   * up to 0.1 s old (or older, on a loaded machine, or just after a start). A blocked event loop
+   * sends none: the wait is bounded.
+   */
+  async nextHeartbeat(withinMs = 1500): Promise<void> {
+    await within(withinMs, "your program's next heartbeat (its event loop sends one every 0.1 s while it runs)", new Promise<void>((resolve) => this.beatWaiters.add(resolve)));
   }
 
   /** The CPU time the program has used so far (as of its last heartbeat, at most 0.1 s old), in milliseconds. */
