@@ -30,6 +30,9 @@ export interface ExpectedEvent {
   cause: string;
 }
 
+/** The events of docs/protocol.md, and no others. */
+const EVENTS = ['server-start', 'server-stop', 'connect', 'handshake-failed', 'register', 'login', 'login-failed', 'lockout', 'protocol-error', 'disconnect'];
+
 /** Any non-empty text (a reason the harness cannot predict word for word). */
 export const SOME_TEXT = /\S/;
 
@@ -97,7 +100,10 @@ function matches(line: LogLine, expected: ExpectedEvent): boolean {
 
 /** What a line differs in from the event expected there, in words. */
 function mismatch(line: LogLine, expected: ExpectedEvent): string {
-  if (line.value.event !== expected.event) return `it is a "${String(line.value.event)}" event, where the harness expected "${expected.event}"`;
+  if (line.value.event !== expected.event) {
+    const unknown = EVENTS.includes(String(line.value.event)) ? '' : ` (docs/protocol.md has no such event: ${EVENTS.join(', ')})`;
+    return `it is a "${String(line.value.event)}" event${unknown}, where the harness expected "${expected.event}"`;
+  }
   const wrong = Object.entries(expected.fields ?? {})
     .filter(([key, rule]) => {
       const value = line.value[key];
