@@ -21,6 +21,8 @@ export interface UsageReport {
   externalBytes: number;
   /** The largest RSS the process ever had (getrusage's maxrss), in bytes. */
   peakRssBytes: number;
+  /** When it was read (process.hrtime, µs): a busy server answers late, and CPU time is per real interval. */
+  atMicros: number;
 }
 
 if (process.send && process.channel) {
@@ -38,6 +40,7 @@ if (process.send && process.channel) {
       heapUsedBytes: memory.heapUsed,
       externalBytes: memory.external,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      atMicros: Number(process.hrtime.bigint() / 1000n),
     };
     process.send?.(report, undefined, undefined, () => {});
   });

@@ -161,7 +161,10 @@ export class LoadSession {
     const status = await this.fleet.status();
     const seconds = options.measureMs / 1000;
     const [p50 = NaN, p99 = NaN] = percentiles(run.latencyMicros, [50, 99]).map((micros) => micros / 1000);
-    const serverCpu = u2.cpuMicros - u1.cpuMicros;
+    // The CPU share over the interval the two readings really span (a saturated server answers
+    // late), applied to the measured window.
+    const cpuShare = (u2.cpuMicros - u1.cpuMicros) / Math.max(1, u2.atMicros - u1.atMicros);
+    const serverCpu = cpuShare * options.measureMs * 1000;
     return {
       mode: options.mode,
       ...(options.rate ? { offeredPerSecond: options.rate } : {}),
