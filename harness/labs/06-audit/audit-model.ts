@@ -206,7 +206,7 @@ export class Tally {
   expected(withNow: boolean): string {
     const { now, total, rejected } = this.connections;
     const users = Object.fromEntries(
-      [...this.users].map(([name, { seen, ...figures }]) => [name, { ...figures, lastSeen: seen ? '<the time of its last login, message or logoff>' : '<a time, or null>' }]),
+      [...this.users].map(([name, { seen, ...figures }]) => [name, { ...figures, lastSeen: seen ? '<the time of its last login, message or logoff>' : null }]),
     );
     return JSON.stringify({ connections: withNow ? { now, total, rejected } : { total, rejected }, users });
   }
@@ -254,9 +254,13 @@ function differences(connections: Connections, users: Record<string, UserFigures
     if (JSON.stringify(got.addresses) !== JSON.stringify(want.addresses)) {
       found.push(`${name}.addresses is ${JSON.stringify(got.addresses)}, but it should be ${JSON.stringify(want.addresses)} (the IP addresses it logged in from, without ports, each once)`);
     }
-    // Before a login, message or logoff, lastSeen may be null (or the time of a failed login).
-    const problem = got.lastSeen === null && !want.seen ? undefined : implausibleTime(got.lastSeen, since);
-    if (problem) found.push(`${name}.lastSeen: ${want.seen && got.lastSeen === null ? `it is null, although ${name} logged in, chatted or left during this test` : problem}`);
+    // The time of the last login, message or logoff: null until there is one (a failed login is not one).
+    if (!want.seen) {
+      if (got.lastSeen !== null) found.push(`${name}.lastSeen is ${show(got.lastSeen)}, but it should be null: ${name} has not logged in, chatted or left yet (a failed login is someone trying the name, maybe not its owner)`);
+    } else {
+      const problem = got.lastSeen === null ? `it is null, although ${name} logged in, chatted or left during this test` : implausibleTime(got.lastSeen, since);
+      if (problem) found.push(`${name}.lastSeen: ${problem}`);
+    }
   }
   for (const [name, got] of Object.entries(users)) {
     if (tally.users.has(name)) continue;

@@ -24,6 +24,8 @@ export const auditScenarios: ScenarioSpec[] = [
     id: 'shutdown',
     title: '`shutdown` sends every client a sealed shutdown notice before it closes the connection, then the server saves its files and exits with code 0',
     hint: 'Stop accepting first (server.close()), then send each client the notice and end() its socket, so the notice leaves before the FIN. Exit only once every socket has closed and the statistics are saved.',
+    // 15 s: two starts, and up to 4.5 s for the clean stop
+    timeoutMs: 15_000,
   },
   {
     id: 'event-log',
@@ -39,16 +41,22 @@ export const auditScenarios: ScenarioSpec[] = [
     id: 'log-rotation',
     title: 'with a small --log-max-bytes, the log rotates: never more than --log-files files, none past the limit, every line whole, no event lost from the newest files',
     hint: 'Before appending a line that would take the file past the limit, rename events.log.(n-1) to events.log.n, down to events.log → events.log.1, dropping the oldest, then start a new events.log.',
+    // 15 s: two starts of the program
+    timeoutMs: 15_000,
   },
   {
     id: 'stats-survive-restart',
     title: 'after a `shutdown` and a new start the statistics go on from where they were; after a crash, everything older than one save period is still there',
     hint: 'Load stats.json at start-up. Save it atomically (a temporary file, fsync, rename over the old one) every --stats-interval-ms when something changed, and once more at shutdown.',
+    // 20 s: three starts of the program, and up to ten save periods twice
+    timeoutMs: 20_000,
   },
   {
     id: 'corrupt-stats',
     title: 'a damaged stats.json stops the server at start-up with a clear message, and is left as it was',
     hint: 'A file that exists but does not parse is not "no statistics yet": refuse to start, say which file is damaged, and never write over it.',
+    // 20 s: four starts of the program, each up to 5 s on a loaded machine
+    timeoutMs: 20_000,
   },
   {
     id: 'stdin-closed',
