@@ -32,11 +32,14 @@ export interface ProfileSummary {
   idleMs: number;
   gcPercent: number;
   self: FunctionTime[];
-  /** Total (inclusive) time of the functions in `ownCode` files. */
+  /** Total (inclusive) time of the program's own functions (not Node's, not installed packages'). */
   total: FunctionTime[];
 }
 
 const IDLE = new Set(['(idle)', '(program)']);
+
+/** The program's own files: not Node's internals, not installed packages. */
+const isOwnCode = (url: string) => url.startsWith('file://') && !url.includes('/node_modules/');
 
 /**
  * The main thread's profile in `dir`, or undefined. --cpu-prof writes one file per thread, and
@@ -53,7 +56,7 @@ export function mainThreadProfile(dir: string): string | undefined {
   }
 }
 
-export function summariseProfile(file: string, repoRoot: string, top = 15, ownCode = /\/solutions\//): ProfileSummary {
+export function summariseProfile(file: string, repoRoot: string, top = 15): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfMicros = new Map<number, number>();
@@ -95,7 +98,7 @@ export function summariseProfile(file: string, repoRoot: string, top = 15, ownCo
     for (const child of node.children ?? []) micros += walk(child, onStack);
     if (first) {
       onStack.delete(k);
-      if (ownCode.test(node.callFrame.url)) inclusive.set(k, (inclusive.get(k) ?? 0) + micros);
+      if (isOwnCode(node.callFrame.url)) inclusive.set(k, (inclusive.get(k) ?? 0) + micros);
     }
     return micros;
   };
