@@ -241,7 +241,8 @@ defineLab(lab, {
       const candidates = linesMentioning(table.lines, name);
       const figures = [user.logons, user.logoffs, user.failedLogins, user.messages, user.bytes];
       const row = candidates.find((line) => containsAll(numbersIn(line), figures));
-      check(row !== undefined, `The table printed by "audit" has no row for ${name} with its figures: ${figures.join(', ')}.`, {
+      const shown = candidates.length ? ` (the line that names ${name} shows the numbers ${candidates.map((line) => numbersIn(line).join(' ') || 'none').join('; ')})` : '';
+      check(row !== undefined, `The table printed by "audit" has no row for ${name} with its figures: ${figures.join(', ')}${shown}.`, {
         expected: `a line with "${name}" and the numbers logons ${user.logons}, logoffs ${user.logoffs}, failed logins ${user.failedLogins}, messages ${user.messages}, bytes ${user.bytes} (what the harness did)`,
         actual: table.lines.join('\n') || '(nothing)',
       });
@@ -545,10 +546,6 @@ defineLab(lab, {
       expected: wanted.join(', '),
       actual: files.join(', '),
     });
-    check(JSON.stringify(files) === JSON.stringify(wanted), `After more than ${FILES} × ${MAX_BYTES} bytes of events with --log-files ${FILES}, the log files are not ${wanted.join(', ')}: rotate by renaming each file one number up, so the newest events stay and only the oldest file is dropped.`, {
-      expected: wanted.join(', '),
-      actual: files.join(', ') || '(none)',
-    });
     const byFile = files.map((file) => ({ file, size: statSync(path.join(ctx.dataDir, file)).size, lines: readLogFile(ctx.dataDir, file, since) }));
     for (const { file, size } of byFile) {
       check(size <= MAX_BYTES, `${file} holds ${size} bytes, past --log-max-bytes ${MAX_BYTES}: before writing a line that would take the file past the limit, rotate.`, {
@@ -556,6 +553,10 @@ defineLab(lab, {
         actual: `${size} bytes (the log holds ${written} bytes in all)`,
       });
     }
+    check(JSON.stringify(files) === JSON.stringify(wanted), `After more than ${FILES} × ${MAX_BYTES} bytes of events with --log-files ${FILES}, the log files are not ${wanted.join(', ')}: rotate by renaming each file one number up, so the newest events stay and only the oldest file is dropped.`, {
+      expected: wanted.join(', '),
+      actual: files.join(', ') || '(none)',
+    });
     for (let i = 0; i + 1 < byFile.length; i++) {
       const older = byFile[i]!;
       const next = byFile[i + 1]!.lines[0];
