@@ -93,7 +93,7 @@ async function allSeeLeft(members: Member[], name: string): Promise<void> {
   for (const member of members) await member.chat.expect({ type: 'left', name }, { what: `the notice that ${name} left` });
 }
 
-/** Reads what a connection is sent until the server closes it (after "shutdown"), then closes our side too. */
+/** Waits until the server ends a member's connection (after "shutdown"), whatever it sent first; then closes our side too, as a client would. */
 async function hungUpOn(member: Member): Promise<void> {
   const socket = member.secure.wire.socket;
   if (!socket.readableEnded && !socket.destroyed) {
