@@ -685,7 +685,7 @@ defineLab(lab, {
   'stdin-closed': async (ctx) => {
     const operator = new OperatorConsole(ctx);
     const a = await securelyLoggedIn(ctx.connect, alice);
-    await operator.auditJson('before its standard input is closed (the console reads it)');
+    await operator.auditJson('before its standard input is closed, while the console reads it');
     operator.endInput();
     // A round trip through the room: by its answer, the program has had every chance to see the end of its input.
     await a.chat.expectRoster(['alice']);
