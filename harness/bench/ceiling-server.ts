@@ -4,8 +4,10 @@
 // per second divided by what this delivers is the price of everything the room does.
 //
 // Like the room it writes one frame per write per recipient (so the ratio compares the work
-// per message, not the number of system calls). With --batch it writes all the whole frames
-// of one read in one write per recipient instead: what batching alone would buy.
+// per message, not the number of system calls). With --batch it corks each recipient's socket
+// at its first frame in a turn of the event loop and uncorks them all at the end of the turn
+// (setImmediate): every frame for one recipient in that turn goes out in one system call.
+// That is what batching alone buys, and what a room could do too.
 //
 //   node --import tsx harness/bench/ceiling-server.ts <port> [--batch]
 // Prints "listening on 127.0.0.1:<port>" when ready, as every lab program does.
@@ -19,8 +21,22 @@ const port = Number(process.argv[2] ?? 0);
 const batch = process.argv.includes('--batch');
 const clients = new Set<net.Socket>();
 
-function relay(from: net.Socket, frames: Buffer): void {
-  for (const other of clients) if (other !== from && other.writable) other.write(frames);
+const corked = new Set<net.Socket>();
+const uncorkAll = () => {
+  for (const socket of corked) socket.uncork();
+  corked.clear();
+};
+
+function relay(from: net.Socket, frame: Buffer): void {
+  for (const other of clients) {
+    if (other === from || !other.writable) continue;
+    if (batch && !corked.has(other)) {
+      if (corked.size === 0) setImmediate(uncorkAll);
+      other.cork();
+      corked.add(other);
+    }
+    other.write(frame);
+  }
 }
 
 const server = net.createServer((socket) => {
@@ -34,10 +50,9 @@ const server = net.createServer((socket) => {
       const length = bytes.readUInt32BE(at);
       if (length > MAX_BODY_BYTES) return socket.destroy(); // not our traffic: a benchmark never sends this
       if (bytes.length - at - HEADER_BYTES < length) break;
-      if (!batch) relay(socket, bytes.subarray(at, at + HEADER_BYTES + length));
+      relay(socket, bytes.subarray(at, at + HEADER_BYTES + length));
       at += HEADER_BYTES + length;
     }
-    if (batch && at > 0) relay(socket, bytes.subarray(0, at));
     pending = at < bytes.length ? Buffer.from(bytes.subarray(at)) : undefined;
   });
   socket.on('error', () => {});

@@ -7,10 +7,13 @@
 
 export const ROOM_LAB = '05-encryption' as '05-encryption' | '06-audit';
 
-export type ServerKind = 'room' | 'lab3' | 'ceiling';
+export type ServerKind = 'room' | 'lab3' | 'ceiling' | 'ceilingBatched';
+/** What the load clients speak to it: the room's secure channel and login, lab 3's join, or bare frames. */
+export type WireProtocol = 'room' | 'lab3' | 'ceiling';
 
 export interface ServerProgram {
   kind: ServerKind;
+  wire: WireProtocol;
   /** What the tables call it. */
   label: string;
   /** The program, relative to the repository root. */
@@ -30,6 +33,7 @@ export const BENCH_SCRYPT_N = 1024;
 export const servers: Record<ServerKind, ServerProgram> = {
   room: {
     kind: 'room',
+    wire: 'room',
     label: `room (${ROOM_LAB})`,
     entry: `solutions/${ROOM_LAB}/server.ts`,
     args: (dataDir, { handshakeTimeoutMs = 10_000 }) => [
@@ -45,7 +49,9 @@ export const servers: Record<ServerKind, ServerProgram> = {
     ],
   },
   // Frames and JSON, no crypto and no login: what the room costs without its channel and accounts.
-  lab3: { kind: 'lab3', label: 'lab 3 (03-chat)', entry: 'solutions/03-chat/server.ts', args: () => [] },
+  lab3: { kind: 'lab3', wire: 'lab3', label: 'lab 3 (03-chat)', entry: 'solutions/03-chat/server.ts', args: () => [] },
   // Frames relayed as they are: the ceiling of Node on this machine for this traffic.
-  ceiling: { kind: 'ceiling', label: 'ceiling (relay)', entry: 'harness/bench/ceiling-server.ts', args: () => [] },
+  ceiling: { kind: 'ceiling', wire: 'ceiling', label: 'ceiling (relay)', entry: 'harness/bench/ceiling-server.ts', args: () => [] },
+  // The same relay, its writes to each client gathered per turn of the event loop (one system call each).
+  ceilingBatched: { kind: 'ceilingBatched', wire: 'ceiling', label: 'ceiling, batched', entry: 'harness/bench/ceiling-server.ts', args: () => ['--batch'] },
 };

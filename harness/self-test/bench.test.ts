@@ -19,7 +19,7 @@ afterAll(() => {
   expect(processesMentioning('bench/usage-probe.ts'), 'servers under test left behind').toEqual([]);
 });
 
-describe.each<ServerKind>(['ceiling', 'lab3', 'room'])('fan-out against %s', (kind) => {
+describe.each<ServerKind>(['ceiling', 'ceilingBatched', 'lab3', 'room'])('fan-out against %s', (kind) => {
   test('every chat line sent reaches every other client exactly once, in order, at saturation and at a set rate', async () => {
     const session = await LoadSession.open({ kind, clients: 6, generators: 2 });
     try {

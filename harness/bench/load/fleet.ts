@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { within } from '../../kit/failure.ts';
 import { stopChild, track } from '../children.ts';
-import type { ServerKind } from '../servers-under-test.ts';
+import type { WireProtocol } from '../servers-under-test.ts';
 import type { ClientSpec, Command, DrainResult, Reply, RunPlan, RunResult, Stage, StageResult, StatusResult } from './messages.ts';
 
 const generatorFile = fileURLToPath(new URL('./generator.ts', import.meta.url));
@@ -48,7 +48,7 @@ class Generator {
 }
 
 export interface FleetOptions {
-  protocol: ServerKind;
+  protocol: WireProtocol;
   host: string;
   port: number;
   clients: ClientSpec[];

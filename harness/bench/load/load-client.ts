@@ -18,7 +18,7 @@ import {
   sharedSecret,
   verifySignature,
 } from '../../kit/secure-channel.ts';
-import type { ServerKind } from '../servers-under-test.ts';
+import type { WireProtocol } from '../servers-under-test.ts';
 import { FrameReader, frameOf } from './frame-reader.ts';
 import type { ClientSpec } from './messages.ts';
 
@@ -59,7 +59,7 @@ export class LoadClient {
 
   constructor(
     readonly spec: ClientSpec,
-    private readonly protocol: ServerKind,
+    private readonly protocol: WireProtocol,
     private readonly sink: ReceiveSink,
   ) {}
 

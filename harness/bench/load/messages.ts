@@ -3,7 +3,7 @@
 // time. Times are process.hrtime (CLOCK_MONOTONIC on Linux, one clock for every process of the
 // machine), in microseconds, so a receiver in one generator can time a message sent by another.
 
-import type { ServerKind } from '../servers-under-test.ts';
+import type { WireProtocol } from '../servers-under-test.ts';
 
 export const nowMicros = (): number => Number(process.hrtime.bigint() / 1000n);
 
@@ -19,7 +19,7 @@ export interface ClientSpec {
 
 export interface SetupCommand {
   type: 'setup';
-  protocol: ServerKind;
+  protocol: WireProtocol;
   host: string;
   port: number;
   clients: ClientSpec[];

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { BENCH_PASSWORD, clientName, makeAccounts, seedStore } from '../accounts.ts';
 import { loadAverage } from '../machine.ts';
 import { ServerProcess } from '../server-process.ts';
-import type { ServerKind } from '../servers-under-test.ts';
+import { servers, type ServerKind } from '../servers-under-test.ts';
 import { percentiles } from '../stats.ts';
 import type { UsageReport } from '../usage-probe.ts';
 import { Fleet } from './fleet.ts';
@@ -106,7 +106,7 @@ export class LoadSession {
       const base = await server.usage(true);
       const started = performance.now();
       const clients = Array.from({ length: options.clients }, (_, index) => ({ index, name: clientName(index), enter: true }));
-      fleet = await Fleet.start({ protocol: options.kind, host: server.host, port: server.port, clients, generators: options.generators, password: BENCH_PASSWORD });
+      fleet = await Fleet.start({ protocol: servers[options.kind].wire, host: server.host, port: server.port, clients, generators: options.generators, password: BENCH_PASSWORD });
       const bound = 30_000 + options.clients * 50;
       for (const stage of ['tcp', 'handshake', 'enter'] as const) {
         const result = await fleet.stage(stage, bound);
