@@ -15,7 +15,7 @@ export const BENCH_PASSWORD = 'bench-password-1';
 /** Names the room accepts (letters, digits, 1–20 characters), distinct, and sortable: u00000, u00001… */
 export const clientName = (index: number): string => `u${String(index).padStart(5, '0')}`;
 
-interface StoredAccount {
+export interface StoredAccount {
   name: string;
   password: { algorithm: 'scrypt'; N: number; r: number; p: number; salt: string; hash: string };
 }

@@ -14,6 +14,8 @@ export interface BenchSettings {
   classSize?: number;
   connections?: number;
   logins?: number;
+  /** Connections: accounts in the room's store (registrations rewrite all of it). */
+  accounts?: number;
   /** Milliseconds measured per load phase (after a warm-up). */
   measureMs?: number;
   /** Profile the room's server during the fan-out at this many clients (node --cpu-prof). */

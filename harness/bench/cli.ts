@@ -41,6 +41,7 @@ ${benchmarks.map((b) => `  ${b.name.padEnd(12)} ${b.summary}`).join('\n')}
   --class-size <n>      grading: submissions in the class (default 8; 50 is the goal's class)
   --connections <n>     connections: idle clients (default 10000)
   --logins <n>          connections: how many of them log in (default 1000; each needs an account)
+  --accounts <n>        connections: accounts in the room's store when registrations are timed (default 10000)
   --profile             fanout, connections: profile the room's server (node --cpu-prof; at 100 clients in fanout)
   --room <folder>       fanout, connections, scaling: the room from this tree (laid out like solutions/),
                         to compare a changed copy with the original
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
       'class-size': { type: 'string' },
       connections: { type: 'string' },
       logins: { type: 'string' },
+      accounts: { type: 'string' },
       profile: { type: 'boolean', default: false },
       room: { type: 'string' },
       out: { type: 'string' },
@@ -102,6 +104,7 @@ async function main(): Promise<number> {
     ...optional('classSize', whole(values['class-size'], '--class-size', 1)),
     ...optional('connections', whole(values.connections, '--connections', 2)),
     ...optional('logins', whole(values.logins, '--logins', 0)),
+    ...optional('accounts', whole(values.accounts, '--accounts', 0)),
     ...optional('measureMs', whole(values['measure-ms'], '--measure-ms', 100)),
     profile: values.profile,
     ...(values.room ? { roomTree: roomTree(path.resolve(here, values.room)) } : {}),

@@ -5,7 +5,7 @@
 // To benchmark lab 6 instead, change the next line to '06-audit' (its extra --host argument
 // is already handled below).
 
-export const ROOM_LAB = '05-encryption' as '05-encryption' | '06-audit';
+export const ROOM_LAB = '06-audit' as '05-encryption' | '06-audit';
 
 export type ServerKind = 'room' | 'lab3' | 'ceiling' | 'ceilingBatched';
 /** What the load clients speak to it: the room's secure channel and login, lab 3's join, or bare frames. */

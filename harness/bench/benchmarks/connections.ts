@@ -5,10 +5,10 @@
 // after each stage, after a forced garbage collection, so the cost of one connection at each
 // step is what it really holds.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BENCH_PASSWORD, clientName, makeAccounts, seedStore } from '../accounts.ts';
+import { BENCH_PASSWORD, clientName, makeAccounts, seedStore, type StoredAccount } from '../accounts.ts';
 import type { Benchmark, BenchOutput, BenchSettings } from '../benchmark.ts';
 import { Fleet, type FleetStage } from '../load/fleet.ts';
 import type { ClientSpec } from '../load/messages.ts';
@@ -55,10 +55,14 @@ export const connections: Benchmark = {
     const registrations = Math.min(count - logins, settings.quick ? 10 : 100);
     const generators = Math.max(settings.generators, Math.ceil(count / PER_GENERATOR));
 
+    // The store as a room with this many accounts has it: registrations rewrite all of it.
+    const stored = Math.max(logins, settings.accounts ?? (settings.quick ? 100 : 10_000));
+
     settings.progress(`connections: hashing ${logins} accounts (scrypt N=${BENCH_SCRYPT_N})`);
     const made = await makeAccounts(Array.from({ length: logins }, (_, i) => clientName(i)));
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-bench-'));
-    seedStore(dataDir, made.accounts);
+    seedStore(dataDir, { ...made.accounts, ...fillerAccounts(made.accounts[clientName(0)], logins, stored) });
+    const storeBytes = statSync(path.join(dataDir, 'users.json')).size;
     const steps: Step[] = [];
     let server: ServerProcess | undefined;
     let fleet: Fleet | undefined;
@@ -103,13 +107,15 @@ export const connections: Benchmark = {
     const rows: (string | number)[][] = [
       ['open-files limit (ulimit -n)', String(limits.openFiles ?? 'unknown'), '', ''],
       ['connections (generator processes)', `${count} (${generators})`, '10,000', ''],
-      ['offline scrypt of the accounts', `${logins} in ${round(made.ms / 1000, 2)} s (${round(made.ms / Math.max(1, logins), 2)} ms each on ${os.availableParallelism()} cores)`, '', ''],
+      ['offline scrypt of the accounts', `${logins} in ${round(made.ms / 1000, 2)} s (${round(made.ms / Math.max(1, logins), 2)} ms each on ${os.availableParallelism()} cores; 10,000 would take ${round((made.ms / Math.max(1, logins)) * 10, 1)} s)`, '', ''],
+      ['accounts in the store', `${stored} (${round(storeBytes / 2 ** 20, 2)} MB as the benchmark writes it)`, '', ''],
     ];
     steps.slice(1).forEach((step, i) => {
       const s = step.stage!;
       const before = steps[i]!.usage; // the step before this one
       const grew = step.usage.rssBytes - before.rssBytes;
-      rows.push([step.name, `${round(s.ms / 1000, 2)} s, ${round(s.perSecond)}/s`, step.name.includes('handshake') ? '≥ 2,000/s' : '', formatLoad(step.load)]);
+      const extra = step.name.includes('registrations') ? ` (each rewrites users.json: ${stored}+ accounts)` : '';
+      rows.push([`${step.name}${extra}`, `${round(s.ms / 1000, 2)} s, ${round(s.perSecond)}/s`, step.name.includes('handshake') ? '≥ 2,000/s' : '', formatLoad(step.load)]);
       rows.push(['  server memory after it', `RSS ${mb(step.usage.rssBytes)} MB (+${mb(grew)} MB, ${round(grew / 1024 / Math.max(1, s.ok), 1)} KB each), heap ${mb(step.usage.heapUsedBytes)} MB`, '', '']);
       if (step.name.includes('logins')) rows.push(['  all joined notices delivered', `${round(settleMs / 1000, 2)} s more (${(s.ok * (s.ok - 1)) / 2} sealed frames)`, '', '']);
     });
@@ -123,10 +129,21 @@ export const connections: Benchmark = {
     );
     return {
       tables: [{ title: `Connections: ${count} idle clients held by the room`, headers: ['what', 'figure', 'goal', 'load 1/5/15'], rows, notes }, ...(profile ? profileTables(profile) : [])],
-      figures: { limits, count, logins, registrations, generators, hashMs: made.ms, settleMs, steps, closed, notes, ...(profile ? { profile } : {}) },
+      figures: { limits, count, logins, registrations, accountsInStore: stored, storeBytes, generators, hashMs: made.ms, settleMs, steps, closed, notes, ...(profile ? { profile } : {}) },
     };
   },
 };
+
+/**
+ * Accounts that only fill the store up to `total` (nobody logs in with them): the same hash as
+ * `model` under other names, so a large store costs no scrypt time to make.
+ */
+function fillerAccounts(model: StoredAccount | undefined, from: number, total: number): Record<string, StoredAccount> {
+  const filler: Record<string, StoredAccount> = {};
+  if (!model) return filler;
+  for (let i = from; i < total; i++) filler[clientName(i)] = { ...model, name: clientName(i) };
+  return filler;
+}
 
 function systemLimits(): { openFiles: number | undefined; ephemeralPorts: number | undefined } {
   let ephemeralPorts: number | undefined;
