@@ -28,6 +28,21 @@ export function killTree(pid: number): void {
   }
 }
 
+/**
+ * Kills what is left of the process group of `pid` once `pid` itself has exited: children it
+ * started stay in its group, and the group id stays theirs while any of them lives, so this
+ * reaches them without any risk of hitting an unrelated process that got the pid since.
+ * (Windows has no groups: taskkill /T needs the parent alive; the supervisor's sweep remains.)
+ */
+export function killOrphanedGroup(pid: number): void {
+  if (isWindows) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: no process left in the group.
+  }
+}
+
 /** True while `pid` exists (signal 0 checks without sending anything). */
 export function isAlive(pid: number): boolean {
   try {

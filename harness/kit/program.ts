@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ScenarioFailure, within } from './failure.ts';
-import { killTree, isWindows, registerPid } from './process-tree.ts';
+import { killOrphanedGroup, killTree, isWindows, registerPid } from './process-tree.ts';
 
 const READY_LINE = /listening on\s+\[?([^\s\]]+?)\]?:(\d+)/i;
 const OUTPUT_KEPT = 64 * 1024;
@@ -64,7 +64,8 @@ export class LearnerProgram {
   private readonly stdoutWaiters = new Set<() => void>();
   /** Who waits for the next heartbeat (`nextHeartbeat`). */
   private readonly beatWaiters = new Set<() => void>();
-  private lastBeat = performance.now();
+  /** When the last heartbeat came; undefined until the first (the program has not started running yet). */
+  private lastBeat: number | undefined;
   /** The CPU time (user + system) the program reported in its last heartbeat, in microseconds. */
   private cpuMicros = 0;
   /** The program's resident memory as of its last heartbeat, and the most seen in any heartbeat. */
@@ -157,7 +158,9 @@ export class LearnerProgram {
         fail(
           blocked
             ? `Your program started, but its event loop has been blocked for ${blocked} ms, so it never printed "listening on 127.0.0.1:<port>" (an endless loop or long synchronous work at start-up?).`
-            : `Your program did not print "listening on 127.0.0.1:<port>" within ${ms} ms.`,
+            : this.lastBeat === undefined
+              ? `Your program did not print "listening on 127.0.0.1:<port>" within ${ms} ms: it had not even started running (is the machine very busy?).`
+              : `Your program did not print "listening on 127.0.0.1:<port>" within ${ms} ms.`,
         );
       }, ms);
       const finish = () => {
@@ -237,6 +240,8 @@ export class LearnerProgram {
 
   health(): Health {
     if (!this.alive) return { alive: false, ...(this.exitDescription ? { exit: this.exitDescription } : {}) };
+    // No heartbeat yet: node and tsx are still starting (slow on a loaded machine), not blocked.
+    if (this.lastBeat === undefined) return { alive: true };
     const silence = Math.round(performance.now() - this.lastBeat);
     return silence > BLOCKED_AFTER_MS ? { alive: true, blockedForMs: silence } : { alive: true };
   }
@@ -254,7 +259,9 @@ export class LearnerProgram {
 
   /** Kills the program and its children; resolves once it is gone. */
   async kill(): Promise<void> {
+    // A program that exited (or crashed) may have left children behind: they die with it here.
     if (this.child.pid && this.alive) killTree(this.child.pid);
+    else if (this.child.pid) killOrphanedGroup(this.child.pid);
     this.child.stdin?.destroy();
     await this.exited;
   }
