@@ -7,13 +7,12 @@
 // time (the lockout), and there only in the direction that cannot be wrong: the harness's
 // clock starts before the server's does.
 
-import { readFileSync, writeFileSync } from 'node:fs';
 import { findLab } from '../../manifest.ts';
 import { defineLab } from '../../kit/scenario.ts';
 import { ChatClient, checkSameNames, show, type ChatMessage } from '../../kit/chat-client.ts';
 import { logIn, loggedIn, register, registeredAndLoggedIn, type Credentials } from '../../kit/accounts.ts';
 import { ScenarioFailure, check } from '../../kit/failure.ts';
-import { StartError } from '../../kit/program.ts';
+import { expectRefusedToStart, type DamagedVersion } from '../../kit/damaged-file.ts';
 import { MAX_FAILED_LOGINS, SLOW_SCRYPT_N, STORE_FILE, TEST_LOCKOUT_MS, TEST_SCRYPT_N } from './test-settings.ts';
 import { burstThenCrash } from './registration-burst.ts';
 import { chatWhileHashing, loggedInAfterCostRise } from './slow-hash.ts';
@@ -296,41 +295,12 @@ defineLab(findLab('login')!, {
 
   'corrupt-store': async ({ crash, restart, dataDir }) => {
     await crash();
-    const damaged: [content: Buffer, what: string][] = [
+    const damaged: DamagedVersion[] = [
       [Buffer.from('{\n  "version": 1,\n  "accounts": {\n    "alice": {\n      "name": "alice",\n      "password": {\n        "algorithm": "scr'), 'cut off in the middle (what a crash during an in-place rewrite leaves)'],
       [Buffer.alloc(0), 'empty, 0 bytes (what a crash right after truncating it leaves)'],
       [Buffer.from('{"users":[]}\n'), 'valid JSON, but not a user store'],
     ];
-    for (const [content, what] of damaged) {
-      writeFileSync(storePath(dataDir), content);
-      let refusal: StartError | undefined;
-      try {
-        await restart();
-      } catch (err) {
-        if (!(err instanceof StartError)) throw err;
-        refusal = err;
-      }
-      if (!refusal) {
-        throw new ScenarioFailure(`Your program started although ${STORE_FILE} is ${what}: it must refuse, or the next registration replaces everyone's accounts with an empty store.`, {
-          kind: 'mismatch',
-          expected: 'a message about the damaged store, and an exit before listening',
-          actual: 'listening as usual',
-        });
-      }
-      check(/exited with code [1-9]/.test(refusal.message), `With ${STORE_FILE} ${what}, your program did not stop with an error: ${refusal.message}`, {
-        expected: 'an exit with a non-zero code (process.exit(1)) after saying what is wrong',
-        actual: refusal.message,
-      });
-      check(refusal.output.includes(STORE_FILE), `With ${STORE_FILE} ${what}, your program stopped, but what it printed does not say which file is damaged.`, {
-        expected: `a message naming the file (its path ends in ${STORE_FILE}) and what is wrong with it`,
-        actual: show(gist(refusal.output)),
-      });
-      const now = readFileSync(storePath(dataDir));
-      check(now.equals(content), `Your program changed ${STORE_FILE} (${what}) while refusing to start: a damaged store must be left exactly as it is, for a person to repair.`, {
-        expected: show(content.toString('utf8')),
-        actual: show(now.toString('utf8')),
-      });
-    }
+    await expectRefusedToStart(restart, storePath(dataDir), damaged, "the next registration replaces everyone's accounts with an empty store");
   },
 
   'no-password-on-disk': async ({ connect, program, dataDir }) => {
@@ -434,11 +404,6 @@ async function expectLocked(client: ChatClient, how: string, lockStartsAfter: nu
   });
 }
 
-/** The lines of a program's output that say something: no stack frames, no blank lines. */
-function gist(output: string): string {
-  const telling = output.split('\n').filter((line) => line.trim() !== '' && !/^\s+at /.test(line) && !/^Node\.js v/.test(line));
-  return telling.length === 0 ? '(nothing)' : telling.slice(0, 4).join(' | ');
-}
 
 /** Only the pace of a repeated question (the lockout poll); nothing waits on it for an outcome. */
 function pause(ms: number): Promise<void> {

@@ -9,7 +9,7 @@
 // of the log once it is there (reread within a bound).
 
 import { createPrivateKey } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findLab } from '../../manifest.ts';
 import { defineLab, type ScenarioContext } from '../../kit/scenario.ts';
@@ -19,8 +19,8 @@ import type { TestClient } from '../../kit/client.ts';
 import { preview } from '../../kit/bytes.ts';
 import { pseudoRandomBytes } from '../../kit/data.ts';
 import { ScenarioFailure, check, within } from '../../kit/failure.ts';
+import { expectRefusedToStart, type DamagedVersion } from '../../kit/damaged-file.ts';
 import { frame } from '../../kit/frames.ts';
-import { StartError } from '../../kit/program.ts';
 import { parseStore, readStore } from '../04-login/user-store.ts';
 import { STORE_FILE, TEST_LOCKOUT_MS } from '../04-login/test-settings.ts';
 import { TEST_HANDSHAKE_TIMEOUT_MS } from '../05-encryption/test-settings.ts';
@@ -645,41 +645,12 @@ defineLab(lab, {
 
   'corrupt-stats': async ({ crash, restart, dataDir }) => {
     await crash();
-    const damaged: [content: Buffer, what: string][] = [
+    const damaged: DamagedVersion[] = [
       [Buffer.from('{\n  "version": 1,\n  "connections": {\n    "total": 12,\n    "rejected": 1\n  },\n  "users": {\n    "alice": {\n      "logons": 3,\n      "log'), 'cut off in the middle (what a crash during an in-place rewrite leaves)'],
       [Buffer.alloc(0), 'empty, 0 bytes (what a crash right after truncating it leaves)'],
       [Buffer.from('{"users":[]}\n'), 'valid JSON, but not statistics'],
     ];
-    for (const [content, what] of damaged) {
-      writeFileSync(statsPath(dataDir), content);
-      let refusal: StartError | undefined;
-      try {
-        await restart();
-      } catch (err) {
-        if (!(err instanceof StartError)) throw err;
-        refusal = err;
-      }
-      if (!refusal) {
-        throw new ScenarioFailure(`Your program started although ${STATS_FILE} is ${what}: it must refuse, or its next save replaces every statistic with a count from zero.`, {
-          kind: 'mismatch',
-          expected: `a message naming ${STATS_FILE} and what is wrong with it, and an exit with a non-zero code before listening`,
-          actual: 'listening as usual',
-        });
-      }
-      check(/exited with code [1-9]/.test(refusal.message), `With ${STATS_FILE} ${what}, your program did not stop with an error: ${refusal.message}`, {
-        expected: 'an exit with a non-zero code (process.exit(1)) after saying what is wrong',
-        actual: refusal.message,
-      });
-      check(refusal.output.includes(STATS_FILE), `With ${STATS_FILE} ${what}, your program stopped, but what it printed does not say which file is damaged.`, {
-        expected: `a message naming the file (its path ends in ${STATS_FILE}) and what is wrong with it`,
-        actual: show(gist(refusal.output)),
-      });
-      const now = readFileSync(statsPath(dataDir));
-      check(now.equals(content), `Your program changed ${STATS_FILE} (${what}) while refusing to start: a damaged file must be left exactly as it is, for a person to repair.`, {
-        expected: show(content.toString('utf8')),
-        actual: show(now.toString('utf8')),
-      });
-    }
+    await expectRefusedToStart(restart, statsPath(dataDir), damaged, 'its next save replaces every statistic with a count from zero');
   },
 
   'stdin-closed': async (ctx) => {
@@ -783,11 +754,6 @@ function statsIdentity(dataDir: string): bigint {
   return statSync(statsPath(dataDir), { bigint: true }).ino;
 }
 
-/** The telling lines of what a program printed before it stopped (no stack frames). */
-function gist(output: string): string {
-  const telling = output.split('\n').filter((line) => line.trim() !== '' && !/^\s+at /.test(line) && !/^Node\.js v/.test(line));
-  return telling.length === 0 ? '(nothing)' : telling.slice(0, 4).join(' | ');
-}
 
 // ---- secrets --------------------------------------------------------------------------------------------
 
