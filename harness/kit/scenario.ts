@@ -84,13 +84,14 @@ class Starter {
 
   /** The program the sharing scenarios use: started by the first that asks, again if it has died. */
   async sharedProgram(dataDir: string): Promise<LearnerProgram> {
-    const current = this.shared && (await this.shared.catch(() => undefined));
-    if (!current || !current.alive) {
-      this.shared = this.start(dataDir, [], true);
-      // Another scenario may be waiting on the same start: its failure is theirs to report too.
-      this.shared.catch(() => {});
-    }
-    return this.shared!;
+    // Decided before any await: scenarios that ask at the same moment must share one start.
+    const attempt = (this.shared ??= this.start(dataDir, [], true));
+    const program = await attempt.catch(() => undefined);
+    // Running, or its start failed: every scenario that shares it gets the same answer.
+    if (!program || program.alive) return attempt;
+    // It has died (maybe in another scenario): one new start, for whoever asks next.
+    if (this.shared === attempt) this.shared = this.start(dataDir, [], false);
+    return this.shared;
   }
 
   async stopShared(): Promise<void> {
