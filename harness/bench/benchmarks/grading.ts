@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Gradebook } from '../../grading/gradebook.ts';
+import type { ResultsDocument } from '../../grading/results-document.ts';
 import { repoRoot } from '../../manifest.ts';
 import type { Benchmark, BenchOutput, BenchSettings } from '../benchmark.ts';
 import { formatLoad, loadAverage } from '../machine.ts';
@@ -65,6 +66,8 @@ export const grading: Benchmark = {
       const statuses = book ? Object.entries(count(book.students.map((s) => s.status))).map(([status, n]) => `${n} ${status}`).join(', ') : `no gradebook (exit ${run.code}${run.killed ? ', stopped at the cap' : ''})`;
       // A solution must pass everything; a broken lab 1 must lose points (the zip holds only a lab 1 of its own: either is fine).
       const wrong = book?.students.filter((s) => (kinds[s.student] === 'solutions' ? s.failed > 0 || s.status !== 'graded' : kinds[s.student] !== 'zipped.zip' && s.failed === 0)).map((s) => s.student) ?? [];
+      // What a solution failed (a verdict that changed with the machine's load): read before the folder goes.
+      const unexpected = Object.fromEntries(wrong.map((student) => [student, failedScenarios(path.join(out, student, 'results.json'))]));
       const projected = perStudent * GOAL_CLASS;
       const rows: (string | number)[][] = [
         [`${size} submissions (${Object.values(kinds).filter((k) => k !== 'solutions').length} broken)`, round(seconds, 1), round(perStudent, 2), round(60 / perStudent, 1), statuses, formatLoad(load)],
@@ -79,17 +82,29 @@ export const grading: Benchmark = {
             notes: [
               `Goal: a class of ${GOAL_CLASS} in ≤ ${GOAL_S} s: ${(size === GOAL_CLASS ? seconds : projected) <= GOAL_S ? 'met' : 'MISSED'}${size === GOAL_CLASS ? '' : ' (projected; npm run bench -- grading --class-size 50 for the real figure)'}.`,
               `check grades ${os.availableParallelism()} submissions at once (--jobs defaults to the core count); each lab of each submission is a lab run as in the feedback benchmark.`,
-              wrong.length ? `Graded unexpectedly (a solution failing, or a broken one passing): ${wrong.join(', ')}` : 'Every solution passed and every broken lab 1 lost points, as expected.',
+              wrong.length
+                ? `Graded unexpectedly (a solution failing, or a broken one passing): ${wrong.map((s) => `${s} (${unexpected[s]?.join(', ') || 'no failure recorded'})`).join('; ')}`
+                : 'Every solution passed and every broken lab 1 lost points, as expected.',
             ],
           },
         ],
-        figures: { size, labs: settings.quick ? [1] : 'all', seconds, perStudent, projectedFor50: projected, kinds, students: book?.students.map((s) => ({ student: s.student, status: s.status, passed: s.passed, failed: s.failed, durationMs: s.durationMs })), load },
+        figures: { size, labs: settings.quick ? [1] : 'all', seconds, perStudent, projectedFor50: projected, kinds, unexpected, students: book?.students.map((s) => ({ student: s.student, status: s.status, passed: s.passed, failed: s.failed, durationMs: s.durationMs })), load },
       };
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
   },
 };
+
+/** "lab N id (status)" for every scenario that did not pass in a student's results.json. */
+function failedScenarios(file: string): string[] {
+  try {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as ResultsDocument;
+    return doc.labs.flatMap((lab) => lab.scenarios.filter((s) => s.status !== 'pass').map((s) => `lab ${lab.lab} ${s.id} (${s.status})`));
+  } catch {
+    return [];
+  }
+}
 
 function count(values: string[]): Record<string, number> {
   const out: Record<string, number> = {};
