@@ -1,9 +1,7 @@
 // The servers the fan-out and connection benchmarks load, and the one place that says which
-// program "the room" is. The finished room is lab 6 (solutions/06-audit); until it runs, lab 5's
-// solution speaks exactly the same wire protocol and stands in for it.
-//
-// To benchmark lab 6 instead, change the next line to '06-audit' (its extra --host argument
-// is already handled below).
+// program "the room" is: the finished room, lab 6 (solutions/06-audit). Lab 5's solution speaks
+// exactly the same wire protocol; to measure it instead, change the next line to '05-encryption'
+// (lab 6's extra --host argument is handled below).
 
 export const ROOM_LAB = '06-audit' as '05-encryption' | '06-audit';
 
