@@ -56,10 +56,13 @@ function verdict(points: Point[]): string {
   const ceiling = points.filter((p) => p.kind === 'ceiling').sort((a, b) => a.clients - b.clients);
   const ceilingFactor = ceiling.length > 1 ? ceiling.at(-1)!.saturated.cpuMicrosPerDelivery / ceiling[0]!.saturated.cpuMicrosPerDelivery : undefined;
   const shape = factor > FLAT_WITHIN ? 'rises' : factor < 1 / FLAT_WITHIN ? 'falls' : 'stays flat';
+  // A relay that does no work of its own shows what more sockets cost Node and the kernel.
+  const likeRelay = ceilingFactor !== undefined && factor > FLAT_WITHIN && factor <= ceilingFactor * 1.1;
   return (
     `The room's CPU per delivery ${shape}: ${round(first.saturated.cpuMicrosPerDelivery, 2)} µs at N = ${first.clients}, ` +
     `${round(last.saturated.cpuMicrosPerDelivery, 2)} µs at N = ${last.clients} (×${round(factor, 2)})` +
-    (ceilingFactor !== undefined ? `; the bare relay's changes ×${round(ceilingFactor, 2)} over the same range.` : '.')
+    (ceilingFactor !== undefined ? `; the bare relay's changes ×${round(ceilingFactor, 2)} over the same range` : '') +
+    (likeRelay ? ': no more than the relay\'s, so the growth is the cost of more sockets, not the room\'s own work.' : '.')
   );
 }
 
