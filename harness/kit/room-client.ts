@@ -8,7 +8,7 @@
 import net from 'node:net';
 import { ScenarioFailure, within } from './failure.ts';
 import { frame, splitFrames } from './frames.ts';
-import { Direction, clientHello, deriveSessionKeys, fingerprint, handshakeTranscript, newEphemeral, parseHello, sharedSecret, verifySignature } from './secure-channel.ts';
+import { Direction, clientHello, finishHello, fingerprint, newEphemeral } from './secure-channel.ts';
 
 export type RoomMessage = { type: string } & Record<string, unknown>;
 
@@ -88,15 +88,11 @@ export class RoomClient {
     let handshakeDone = false;
     for (const body of bodies) {
       if (!this.receiving) {
-        const hello = parseHello(body, true);
-        if (typeof hello === 'string') throw new Error(`${this.label}: the server's hello is not valid: ${hello}`);
-        if (!verifySignature(hello.identity!, handshakeTranscript(this.ephemeral.publicRaw, hello.key), hello.signature!)) {
-          throw new Error(`${this.label}: the server's hello has a signature that does not verify`);
-        }
-        const keys = deriveSessionKeys(sharedSecret(this.ephemeral, hello.key), this.ephemeral.publicRaw, hello.key);
-        this.sending = new Direction(keys.clientToServer);
-        this.receiving = new Direction(keys.serverToClient);
-        this.serverFingerprint = fingerprint(hello.identity!);
+        const finished = finishHello(this.ephemeral, body);
+        if (typeof finished === 'string') throw new Error(`${this.label}: ${finished}`);
+        this.sending = new Direction(finished.keys.clientToServer);
+        this.receiving = new Direction(finished.keys.serverToClient);
+        this.serverFingerprint = fingerprint(finished.identity);
         handshakeDone = true;
         continue;
       }

@@ -184,3 +184,24 @@ export function answerHello(clientKey: Buffer, identity: KeyPair, ephemeral: Key
     keys: deriveSessionKeys(sharedSecret(ephemeral, clientKey), clientKey, ephemeral.publicRaw),
   };
 }
+
+/**
+ * The client's side of a handshake, once the server's hello has arrived: the session keys and
+ * the identity the server proved, or a sentence saying why a client must refuse it. (The lean
+ * clients of the hostile suite and the benchmarks use it; SecureClient checks each step
+ * itself, to explain a learner's mistake precisely.)
+ */
+export function finishHello(ephemeral: KeyPair, body: Buffer): { keys: SessionKeys; identity: Buffer; serverKey: Buffer } | string {
+  const hello = parseHello(body, true);
+  if (typeof hello === 'string') return `the server's hello is not valid: ${hello}`;
+  if (!verifySignature(hello.identity!, handshakeTranscript(ephemeral.publicRaw, hello.key), hello.signature!)) {
+    return "the signature in the server's hello does not verify";
+  }
+  let secret: Buffer;
+  try {
+    secret = sharedSecret(ephemeral, hello.key);
+  } catch {
+    return `the "key" in the server's hello is not a usable X25519 public key`;
+  }
+  return { keys: deriveSessionKeys(secret, ephemeral.publicRaw, hello.key), identity: hello.identity!, serverKey: hello.key };
+}

@@ -7,17 +7,7 @@
 
 import net from 'node:net';
 import { within } from '../../kit/failure.ts';
-import {
-  clientHello,
-  deriveSessionKeys,
-  handshakeTranscript,
-  newEphemeral,
-  open,
-  parseHello,
-  seal,
-  sharedSecret,
-  verifySignature,
-} from '../../kit/secure-channel.ts';
+import { clientHello, finishHello, newEphemeral, open, seal } from '../../kit/secure-channel.ts';
 import type { WireProtocol } from '../servers-under-test.ts';
 import { FrameReader, frameOf } from './frame-reader.ts';
 import type { ClientSpec } from './messages.ts';
@@ -104,12 +94,9 @@ export class LoadClient {
     const ephemeral = newEphemeral();
     this.socket.write(frameOf(Buffer.from(JSON.stringify(clientHello(ephemeral)))));
     const body = await this.next(`the server's hello in answer to ${this.name}'s hello`, withinMs);
-    const hello = parseHello(body, true);
-    if (typeof hello === 'string') throw new Error(`the server's hello to ${this.name} is not one: ${hello}`);
-    if (!verifySignature(hello.identity!, handshakeTranscript(ephemeral.publicRaw, hello.key), hello.signature!)) {
-      throw new Error(`the signature in the server's hello to ${this.name} does not verify`);
-    }
-    const keys = deriveSessionKeys(sharedSecret(ephemeral, hello.key), ephemeral.publicRaw, hello.key);
+    const finished = finishHello(ephemeral, body);
+    if (typeof finished === 'string') throw new Error(`${this.name}: ${finished}`);
+    const { keys } = finished;
     this.sendKey = keys.clientToServer;
     this.receiveKey = keys.serverToClient;
   }
