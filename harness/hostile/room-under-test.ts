@@ -12,6 +12,8 @@ import path from 'node:path';
 import { findLab, repoRoot, entryIn } from '../manifest.ts';
 import { ScenarioFailure, check } from '../kit/failure.ts';
 import { LearnerProgram } from '../kit/program.ts';
+import { parseStore, readStore, type StoredAccount } from '../labs/04-login/user-store.ts';
+import { logFiles } from '../labs/06-audit/event-log-file.ts';
 import { RoomClient } from '../kit/room-client.ts';
 
 /** The tree under attack: the solutions, unless SOCKETLAB_HOSTILE_TARGET names another (a learner's labs/). */
@@ -164,9 +166,9 @@ export class RoomUnderTest {
     return problems;
   }
 
-  /** The accounts in users.json, by lower-case name. */
-  accounts(): Record<string, { name: string; password: { salt: string; hash: string } }> {
-    return JSON.parse(readFileSync(path.join(this.dataDir, 'users.json'), 'utf8')).accounts;
+  /** The accounts in users.json, by lower-case name (read and checked as lab 4's tests do). */
+  accounts(): Record<string, StoredAccount> {
+    return Object.fromEntries(parseStore(readStore(this.dataDir, 'during the hostile suite'), 'during the hostile suite'));
   }
 
   async stop(): Promise<void> {
@@ -176,8 +178,5 @@ export class RoomUnderTest {
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
-
-export const logFiles = (dataDir: string): string[] =>
-  ['events.log', ...Array.from({ length: 20 }, (_, i) => `events.log.${i + 1}`)].filter((file) => existsSync(path.join(dataDir, file)));
 
 export const mib = (bytes: number) => (bytes === 0 ? 'not reported yet' : `${(bytes / 1024 / 1024).toFixed(0)} MiB`);

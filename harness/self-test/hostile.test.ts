@@ -20,7 +20,8 @@ import { LearnerProgram } from '../kit/program.ts';
 import type { RoomClient } from '../kit/room-client.ts';
 import { clientHello, newEphemeral } from '../kit/secure-channel.ts';
 import { Transcript } from '../kit/transcript.ts';
-import { PASSWORD, RoomUnderTest, extended, hostileTarget, logFiles, mib } from '../hostile/room-under-test.ts';
+import { PASSWORD, RoomUnderTest, extended, hostileTarget, mib } from '../hostile/room-under-test.ts';
+import { logFiles } from '../labs/06-audit/event-log-file.ts';
 import { entryIn, findLab } from '../manifest.ts';
 
 const size = (bounded: number, full: number) => (extended ? full : bounded);
