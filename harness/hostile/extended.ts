@@ -8,12 +8,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { repoRoot } from '../manifest.ts';
 import { runCli, UsageError } from '../cli/usage-error.ts';
-
-const vitestBin = path.join(path.dirname(fileURLToPath(import.meta.resolve('vitest/package.json'))), 'vitest.mjs');
+import { vitestBin } from '../runner/run-lab.ts';
 
 await runCli(async () => {
   const { target, help } = parseArgs({ options: { target: { type: 'string' }, help: { type: 'boolean' } } }).values;
