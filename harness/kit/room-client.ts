@@ -148,10 +148,10 @@ export class RoomClient {
     await this.expectAnswer('registered', `the answer to ${this.label}'s registration of "${name}"`, withinMs);
   }
 
-  /** Logs in, answered by "welcome". */
-  async login(name: string, password: string, withinMs?: number): Promise<void> {
+  /** Logs in, answered by "welcome", which it returns. */
+  async login(name: string, password: string, withinMs?: number): Promise<RoomMessage> {
     this.send({ type: 'login', name, password });
-    await this.expectAnswer('welcome', `the answer to ${this.label}'s login as "${name}"`, withinMs);
+    return this.expectAnswer('welcome', `the answer to ${this.label}'s login as "${name}"`, withinMs);
   }
 
   /** The next answer (any message but notices and chat), which must be of `type`. */

@@ -9,10 +9,12 @@
 // Each PRODUCT.md weakness has its regression test here, named after it.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { BENCH_PASSWORD, makeAccounts, seedStore } from '../bench/accounts.ts';
 import { within } from '../kit/failure.ts';
 import { frame, header } from '../kit/frames.ts';
 import { churn } from '../kit/load.ts';
@@ -331,6 +333,62 @@ describe('password guessing', () => {
     expect((await attackers[0]!.expectAnswer('error', 'the answer to the right password during the lockout')).code).toBe('locked');
     for (const attacker of attackers) attacker.destroy();
   }, 120_000);
+});
+
+describe('a crowd', () => {
+  // Past about 2,850 members with names of 20 characters, a list of every name no longer fits in
+  // a frame (64 KiB): the room used to crash on the next welcome. Lists stop at 1,000 names now,
+  // and `more` says how many others are present. (The bounded size proves the cap; the extended
+  // one goes past the old crash. Every member hears every later join: the cost grows as N².)
+  let room: RoomUnderTest;
+  const current = () => room;
+  const crowd = size(1_010, 3_000);
+  const LISTED = 1000;
+  let members: string[] = [];
+  beforeAll(async () => {
+    // The crowd's accounts are written into users.json before the start: registering thousands
+    // through the room would time the store's rewrites, not the room.
+    const names = Array.from({ length: crowd }, (_, i) => `crowd-${String(i).padStart(14, '0')}`); // 20 characters
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-hostile-'));
+    seedStore(dataDir, (await makeAccounts(names)).accounts);
+    room = await RoomUnderTest.start([], dataDir);
+    await room.seatHonestPair();
+    members = names;
+  }, 60_000);
+  afterAll(() => room?.stop());
+
+  attack(`${crowd} members with names of 20 characters: a welcome or a who lists ${LISTED} and says how many more`, current, async (room) => {
+    const joined: RoomClient[] = [];
+    // The welcome to whoever came last (logins in a batch finish in any order): the fullest room.
+    let welcome: Record<string, unknown> = {};
+    const more = (answer: Record<string, unknown>) => Number(answer.more ?? 0);
+    try {
+      for (let i = 0; i < members.length; i += 50) {
+        const batch = members.slice(i, i + 50);
+        const clients = await Promise.all(batch.map((name) => room.connect(name)));
+        joined.push(...clients);
+        const welcomes = await Promise.all(clients.map((client, j) => client.login(batch[j]!, BENCH_PASSWORD, 10_000)));
+        // They only listen from now on: not reading spares this process the N² notices (the
+        // kernel's buffers hold them; a member's share stays under the server's queue limit).
+        for (const client of clients) client.socket.pause();
+        for (const answer of welcomes) if (!welcome.present || more(answer) > more(welcome)) welcome = answer;
+      }
+      const inRoom = crowd + 2; // and the honest pair
+      expect([(welcome.present as string[]).length, welcome.more], 'names listed and "more" in the last welcome').toEqual([LISTED, inRoom - LISTED]);
+      room.listener.send({ type: 'who' });
+      const who = await room.listener.expectAnswer('who', 'the answer to the listener\'s "who" in the crowd', 10_000);
+      expect((who.present as string[]).slice(0, 2), 'the first names of the "who": the first to join').toEqual([room.talker.label, room.listener.label]);
+      expect([(who.present as string[]).length, who.more], 'names listed and "more" in the "who"').toEqual([LISTED, inRoom - LISTED]);
+    } finally {
+      for (const client of joined) client.destroy();
+    }
+    // Everyone is told of every departure, N² again: the room is itself again once the
+    // listener has heard them all (the health checks that follow allow seconds, not this).
+    const departures = (async () => {
+      for (let i = 0; i < crowd; i++) await room.listener.next((message) => message.type === 'left', `departure ${i + 1} of ${crowd}`, 60_000);
+    })();
+    await within(60_000, `the honest listener to hear all ${crowd} members of the crowd leave`, departures);
+  }, 240_000);
 });
 
 describe('crashes and disks', () => {

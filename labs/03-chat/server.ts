@@ -43,10 +43,11 @@ function handleFrame(client: Client, body: Buffer): void {
   // TODO: parse the body as JSON; refuse anything that is not a message of protocol.ts with
   //       a "bad-message" error (the client stays connected).
   // TODO: join: check the name against the rules in protocol.ts ("bad-name", "name-taken",
-  //       "already-joined"), welcome the client with who is present, tell the others it joined.
+  //       "already-joined"), welcome the client with who is present (a roster, protocol.ts),
+  //       tell the others it joined.
   // TODO: chat: only from a joined client ("not-joined"); check the text ("bad-text"); relay it
   //       to every other joined client, with the sender's name set by you.
-  // TODO: who: only for a joined client; answer with who is present.
+  // TODO: who: only for a joined client; answer with who is present (a roster again).
 }
 
 /** Called once per connection, however it ended: a close, a reset, or your own destroy(). */

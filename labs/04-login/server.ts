@@ -17,6 +17,7 @@ import { Lockout } from './lockout.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import {
   MAX_FAILED_LOGINS,
+  MAX_LISTED_NAMES,
   MAX_NAME_LENGTH,
   MAX_PASSWORD_LENGTH,
   MAX_QUEUED_BYTES,
@@ -25,6 +26,7 @@ import {
   RESERVED_NAMES,
   type ClientMessage,
   type ErrorCode,
+  type Roster,
   type ServerMessage,
 } from './protocol.ts';
 import { settings } from './settings.ts';
@@ -96,7 +98,12 @@ function broadcast(message: ServerMessage, sender?: Client): void {
   }
 }
 
-const roster = (): string[] => [...room.values()].map((member) => member.name!);
+/** Who is here, as a welcome or a who tells it: at most MAX_LISTED_NAMES names, and how many more. */
+function roster(): Roster {
+  const names = [...room.values()].map((member) => member.name!);
+  const present = names.slice(0, MAX_LISTED_NAMES);
+  return names.length > present.length ? { present, more: names.length - present.length } : { present };
+}
 
 // ---- checking what arrives: the trust boundary -------------------------------------------------
 
@@ -203,7 +210,7 @@ async function handleMessage(client: Client, message: ClientMessage): Promise<vo
     // The sender's name comes from the connection, never from the message.
     broadcast({ type: 'chat', from: client.name, text: message.text }, client);
   } else {
-    send(client, { type: 'who', present: roster() });
+    send(client, { type: 'who', ...roster() });
   }
 }
 

@@ -47,7 +47,11 @@ export function printable(value: unknown): string {
   return String(value).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\ufffd');
 }
 
-const names = (chalk: ChalkInstance, present: unknown) => (Array.isArray(present) ? present.map((name) => colourName(chalk, String(name))).join(', ') : '?');
+/** The names of a welcome or a who; a big room's list stops short and says how many more there are. */
+function names(chalk: ChalkInstance, { present, more }: { present: unknown; more?: unknown }): string {
+  const listed = Array.isArray(present) ? present.map((name) => colourName(chalk, String(name))).join(', ') : '?';
+  return typeof more === 'number' && more > 0 ? `${listed} and ${more} more` : listed;
+}
 
 /** One message from the server as one line. */
 export function describe(message: ServerMessage, chalk: ChalkInstance): string {
@@ -59,9 +63,9 @@ export function describe(message: ServerMessage, chalk: ChalkInstance): string {
     case 'left':
       return chalk.dim(`* ${colourName(chalk, message.name)} left`);
     case 'who':
-      return chalk.dim(`* here: ${names(chalk, message.present)}`);
+      return chalk.dim(`* here: ${names(chalk, message)}`);
     case 'welcome':
-      return chalk.dim(`* you are ${colourName(chalk, message.name)}; here: ${names(chalk, message.present)}`);
+      return chalk.dim(`* you are ${colourName(chalk, message.name)}; here: ${names(chalk, message)}`);
     case 'registered':
       return chalk.dim(`* the account ${colourName(chalk, message.name)} is registered`);
     case 'error':

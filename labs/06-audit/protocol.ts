@@ -43,11 +43,20 @@ export interface Registered {
   name: string;
 }
 
+/**
+ * Who is in the room, as a `welcome` and a `who` tell it. A frame has a size limit and a room does
+ * not, so the list stops at MAX_LISTED_NAMES names (the first to have joined), and `more`, there
+ * only when the list stops short, says how many others are present.
+ */
+export interface Roster {
+  present: string[];
+  more?: number;
+}
+
 /** To a client whose login succeeded: its account's name, and everyone in the room (itself included). */
-export interface Welcome {
+export interface Welcome extends Roster {
   type: 'welcome';
   name: string;
-  present: string[];
 }
 
 /** To everyone else: someone logged in. */
@@ -70,9 +79,8 @@ export interface Chat {
 }
 
 /** The answer to a `who` request: everyone in the room, the asker included. */
-export interface WhoReply {
+export interface WhoReply extends Roster {
   type: 'who';
-  present: string[];
 }
 
 /** Why the server refused a message: a code a program can test, a sentence a person can read. */
@@ -138,6 +146,12 @@ export const MAX_FAILED_LOGINS = 5;
  * U+2028 (line separator) or U+2029 (paragraph separator).
  */
 export const MAX_TEXT_LENGTH = 1000;
+
+/**
+ * The most names a `welcome` or a `who` lists. A thousand names of MAX_NAME_LENGTH characters
+ * take about 23 KB, well inside a frame; every name of a big room would not fit.
+ */
+export const MAX_LISTED_NAMES = 1000;
 
 /**
  * The most bytes the server lets pile up for one client that is not reading

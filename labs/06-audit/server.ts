@@ -31,13 +31,21 @@ import { loadOrCreateIdentity } from './identity.ts';
 import { Lockout } from './lockout.ts';
 import { checkName, checkNewPassword, checkText, parseMessage, ProtocolError } from './messages.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { MAX_FAILED_LOGINS, MAX_PASSWORD_LENGTH, MAX_QUEUED_BYTES, type ClientMessage, type ServerMessage } from './protocol.ts';
+import {
+  MAX_FAILED_LOGINS,
+  MAX_LISTED_NAMES,
+  MAX_PASSWORD_LENGTH,
+  MAX_QUEUED_BYTES,
+  type ClientMessage,
+  type Roster,
+  type ServerMessage,
+} from './protocol.ts';
 import { settings } from './settings.ts';
 import { Statistics, StatsError } from './stats.ts';
 import { AccountStore, StoreError } from './store.ts';
 
 /** Why a connection ended, as the event log says it (docs/protocol.md, "The event log"). */
-type DisconnectReason = 'closed' | 'reset' | 'handshake-failed' | 'channel-failed' | 'bad-frame' | 'not-reading' | 'shutdown';
+type DisconnectReason = 'closed' | 'reset' | 'handshake-failed' | 'channel-failed' | 'bad-frame' | 'not-reading' | 'server-error' | 'shutdown';
 
 /** Everything the server knows about one connection. */
 interface Client {
@@ -123,7 +131,14 @@ function disconnect(client: Client, reason: DisconnectReason): void {
   client.socket.destroy();
 }
 
-const roster = (): string[] => [...room.values()].map((member) => member.name!);
+const memberNames = (): string[] => [...room.values()].map((member) => member.name!);
+
+/** Who is here, as a welcome or a who tells it: at most MAX_LISTED_NAMES names, and how many more. */
+function roster(): Roster {
+  const names = memberNames();
+  const present = names.slice(0, MAX_LISTED_NAMES);
+  return names.length > present.length ? { present, more: names.length - present.length } : { present };
+}
 
 // ---- accounts --------------------------------------------------------------------------------
 
@@ -176,7 +191,7 @@ async function login(client: Client, name: string, password: string): Promise<vo
   client.name = account.name;
   room.set(account.name.toLowerCase(), client);
   // TODO: a logon, from this connection's IP address (no port): count it, and log it.
-  send(client, { type: 'welcome', name: client.name, present: roster() });
+  send(client, { type: 'welcome', name: client.name, ...roster() });
   broadcast({ type: 'joined', name: client.name }, client);
 }
 
@@ -194,7 +209,7 @@ async function handleMessage(client: Client, message: ClientMessage): Promise<vo
     // TODO: count the message and its size in UTF-8 bytes; never keep what it says.
     broadcast({ type: 'chat', from: client.name, text: message.text }, client);
   } else {
-    send(client, { type: 'who', present: roster() });
+    send(client, { type: 'who', ...roster() });
   }
 }
 
@@ -283,9 +298,10 @@ const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     if (client.channel) clearTimeout(handshakeTimer);
     if (!messages) return;
     socket.pause();
-    busy = handleFrames(client, messages).then(() => {
-      socket.resume();
-    });
+    busy = handleFrames(client, messages).then(
+      () => void socket.resume(),
+      (err: unknown) => serverFault(client, err),
+    );
   });
 
   socket.on('end', () => {
@@ -300,6 +316,16 @@ const server = net.createServer({ allowHalfOpen: true }, (socket) => {
 
 async function handleFrames(client: Client, messages: Buffer[]): Promise<void> {
   for (const message of messages) await handleFrame(client, message);
+}
+
+/**
+ * A fault of the server's own while it handled one client's message: a bug, not bad input (that
+ * is a ProtocolError, answered above). The room must not go down with it, so it is reported with
+ * its cause and only this client is let go.
+ */
+function serverFault(client: Client, err: unknown): void {
+  console.error(`${client.address}: server error, disconnecting this client:`, err);
+  disconnect(client, 'server-error');
 }
 
 // ---- shutdown: tell everyone, close everything, save, exit ---------------------------------------
@@ -327,7 +353,7 @@ async function shutdown(reason: string): Promise<void> {
 // ---- the console: the operator's commands, on standard input ------------------------------------
 
 startConsole({
-  who: () => `present (${room.size}): ${roster().join(', ') || 'nobody'}`,
+  who: () => `present (${room.size}): ${memberNames().join(', ') || 'nobody'}`,
   auditTable: () => formatAuditTable(stats.audit()),
   auditJson: () => JSON.stringify(stats.audit()),
   saveAudit: async () => {

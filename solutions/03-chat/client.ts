@@ -23,7 +23,7 @@ function show(body: Buffer): string {
   const message = JSON.parse(body.toString('utf8'));
   switch (message.type) {
     case 'welcome':
-      return `* you are ${message.name}; here: ${message.present.join(', ')}`;
+      return `* you are ${message.name}; here: ${message.present.join(', ')}${message.more ? ` and ${message.more} more` : ''}`;
     case 'joined':
       return `* ${message.name} joined`;
     case 'left':
@@ -31,7 +31,7 @@ function show(body: Buffer): string {
     case 'chat':
       return `[${message.from}] ${message.text}`;
     case 'who':
-      return `* here: ${message.present.join(', ')}`;
+      return `* here: ${message.present.join(', ')}${message.more ? ` and ${message.more} more` : ''}`;
     case 'error':
       return `! ${message.code}: ${message.message}`;
     default:

@@ -8,12 +8,14 @@
 import net from 'node:net';
 import { encodeFrame, FrameDecoder, FrameError } from './framing.ts';
 import {
+  MAX_LISTED_NAMES,
   MAX_NAME_LENGTH,
   MAX_QUEUED_BYTES,
   MAX_TEXT_LENGTH,
   RESERVED_NAMES,
   type ClientMessage,
   type ErrorCode,
+  type Roster,
   type ServerMessage,
 } from './protocol.ts';
 
@@ -78,7 +80,12 @@ function broadcast(message: ServerMessage, sender?: Client): void {
   }
 }
 
-const roster = (): string[] => [...room.values()].map((member) => member.name!);
+/** Who is here, as a welcome or a who tells it: at most MAX_LISTED_NAMES names, and how many more. */
+function roster(): Roster {
+  const names = [...room.values()].map((member) => member.name!);
+  const present = names.slice(0, MAX_LISTED_NAMES);
+  return names.length > present.length ? { present, more: names.length - present.length } : { present };
+}
 
 // ---- checking what arrives: the trust boundary ---------------------------------------------
 
@@ -151,7 +158,7 @@ function handleMessage(client: Client, message: ClientMessage): void {
     client.name = message.name;
     room.set(message.name.toLowerCase(), client);
     console.log(`${client.address}: joined as ${client.name}`);
-    send(client, { type: 'welcome', name: client.name, present: roster() });
+    send(client, { type: 'welcome', name: client.name, ...roster() });
     broadcast({ type: 'joined', name: client.name }, client);
     return;
   }
@@ -164,7 +171,7 @@ function handleMessage(client: Client, message: ClientMessage): void {
     // The sender's name comes from the connection, never from the message.
     broadcast({ type: 'chat', from: client.name, text: message.text }, client);
   } else {
-    send(client, { type: 'who', present: roster() });
+    send(client, { type: 'who', ...roster() });
   }
 }
 

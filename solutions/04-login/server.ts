@@ -13,6 +13,7 @@ import { Lockout } from './lockout.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import {
   MAX_FAILED_LOGINS,
+  MAX_LISTED_NAMES,
   MAX_NAME_LENGTH,
   MAX_PASSWORD_LENGTH,
   MAX_QUEUED_BYTES,
@@ -21,6 +22,7 @@ import {
   RESERVED_NAMES,
   type ClientMessage,
   type ErrorCode,
+  type Roster,
   type ServerMessage,
 } from './protocol.ts';
 import { settings } from './settings.ts';
@@ -99,7 +101,12 @@ function broadcast(message: ServerMessage, sender?: Client): void {
   }
 }
 
-const roster = (): string[] => [...room.values()].map((member) => member.name!);
+/** Who is here, as a welcome or a who tells it: at most MAX_LISTED_NAMES names, and how many more. */
+function roster(): Roster {
+  const names = [...room.values()].map((member) => member.name!);
+  const present = names.slice(0, MAX_LISTED_NAMES);
+  return names.length > present.length ? { present, more: names.length - present.length } : { present };
+}
 
 // ---- checking what arrives: the trust boundary -------------------------------------------------
 
@@ -223,7 +230,7 @@ async function login(client: Client, name: string, password: string): Promise<vo
   client.name = account.name;
   room.set(account.name.toLowerCase(), client);
   console.log(`${client.address}: logged in as ${client.name}`);
-  send(client, { type: 'welcome', name: client.name, present: roster() });
+  send(client, { type: 'welcome', name: client.name, ...roster() });
   broadcast({ type: 'joined', name: client.name }, client);
 }
 
@@ -243,7 +250,7 @@ async function handleMessage(client: Client, message: ClientMessage): Promise<vo
     // The sender's name comes from the connection, never from the message.
     broadcast({ type: 'chat', from: client.name, text: message.text }, client);
   } else {
-    send(client, { type: 'who', present: roster() });
+    send(client, { type: 'who', ...roster() });
   }
 }
 

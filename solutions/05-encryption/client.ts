@@ -57,7 +57,7 @@ function show(body: Buffer): string {
     case 'registered':
       return `* the account ${message.name} is registered: /login ${message.name} <password> to enter`;
     case 'welcome':
-      return `* you are ${message.name}; here: ${message.present.join(', ')}`;
+      return `* you are ${message.name}; here: ${message.present.join(', ')}${message.more ? ` and ${message.more} more` : ''}`;
     case 'joined':
       return `* ${message.name} joined`;
     case 'left':
@@ -65,7 +65,7 @@ function show(body: Buffer): string {
     case 'chat':
       return `[${message.from}] ${message.text}`;
     case 'who':
-      return `* here: ${message.present.join(', ')}`;
+      return `* here: ${message.present.join(', ')}${message.more ? ` and ${message.more} more` : ''}`;
     case 'error':
       return `! ${message.code}: ${message.message}`;
     default:
