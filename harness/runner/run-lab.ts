@@ -30,11 +30,17 @@ export interface RunOptions {
   only?: string[];
   /** Keep the wire transcript of passing scenarios too (`--replay` shows it); failures always have one. */
   keepTranscripts?: boolean;
+  /**
+   * An empty folder for the run's own files (results, pid registry), owned by the caller. Its path
+   * tags every process the run starts (SOCKETLAB_RUN_DIR), so a caller can look for leftovers of
+   * this run alone. Without it, the run makes a folder of its own and removes it.
+   */
+  runDir?: string;
 }
 
-export async function runLab({ lab, target, capMs = DEFAULT_CAP_MS, signal, extraTests = [], only, keepTranscripts = false }: RunOptions): Promise<LabResult> {
+export async function runLab({ lab, target, capMs = DEFAULT_CAP_MS, signal, extraTests = [], only, keepTranscripts = false, runDir: givenRunDir }: RunOptions): Promise<LabResult> {
   const started = performance.now();
-  const runDir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-run-'));
+  const runDir = givenRunDir ?? mkdtempSync(path.join(os.tmpdir(), 'socketlab-run-'));
   const resultsFile = path.join(runDir, 'results.json');
   try {
     const runError = await superviseVitest(lab, target, runDir, resultsFile, capMs, signal, extraTests, { only, keepTranscripts });
@@ -50,7 +56,7 @@ export async function runLab({ lab, target, capMs = DEFAULT_CAP_MS, signal, extr
       durationMs: Math.round(performance.now() - started),
     };
   } finally {
-    rmSync(runDir, { recursive: true, force: true });
+    if (!givenRunDir) rmSync(runDir, { recursive: true, force: true });
   }
 }
 
