@@ -49,18 +49,24 @@ export function check(condition: boolean, message: string, details: Omit<Failure
 /**
  * Races `work` against a bound. On time-out the error names what was awaited,
  * so a learner never sees a bare "timed out".
+ *
+ * The verdict waits for the I/O that has already arrived: after a stall (a loaded machine, a
+ * long garbage collection) the event loop runs its due timers before it reads its sockets, so
+ * an answer that came in time would otherwise lose to a bound that expired while nobody ran.
+ * setImmediate runs after that turn's reading (the poll phase).
  */
 export async function within<T>(ms: number, awaited: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let verdict: NodeJS.Immediate | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ScenarioFailure(`Timed out after ${ms} ms waiting for ${awaited}.`, { kind: 'timeout', wait: { awaited, withinMs: ms } })),
-      ms,
-    );
+    timer = setTimeout(() => {
+      verdict = setImmediate(() => reject(new ScenarioFailure(`Timed out after ${ms} ms waiting for ${awaited}.`, { kind: 'timeout', wait: { awaited, withinMs: ms } })));
+    }, ms);
   });
   try {
     return await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
+    clearImmediate(verdict);
   }
 }
