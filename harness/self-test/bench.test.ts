@@ -11,12 +11,18 @@ import { LoadSession } from '../bench/load/session.ts';
 import type { ServerKind } from '../bench/servers-under-test.ts';
 import { timeNodeScript } from '../bench/timed-command.ts';
 import { plainStyle } from '../report/style.ts';
-import { processesMentioning } from './leftovers.ts';
+import { processesWithEnv } from '../kit/process-tree.ts';
+import { describeProcesses } from './leftovers.ts';
+
+// Benchmarks may be running on this machine meanwhile (a person's `npm run bench`): the
+// processes this file started are the ones carrying its tag, which every child inherits.
+const TAG = 'SOCKETLAB_BENCH_TEST_TAG';
+const tag = `${process.pid}-${Date.now()}`;
+process.env[TAG] = tag;
 
 afterAll(() => {
   expect(childrenRunning(), 'benchmark processes still registered').toBe(0);
-  expect(processesMentioning('harness/bench/load/generator.ts'), 'load generators left behind').toEqual([]);
-  expect(processesMentioning('bench/usage-probe.ts'), 'servers under test left behind').toEqual([]);
+  expect(describeProcesses(processesWithEnv(TAG, tag)), 'load generators or servers under test left behind').toEqual([]);
 });
 
 describe.each<ServerKind>(['ceiling', 'ceilingBatched', 'lab3', 'room'])('fan-out against %s', (kind) => {
