@@ -7,11 +7,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Chalk } from 'chalk';
 import { expect, onTestFinished, test } from 'vitest';
 import { ClientProgram } from '../kit/client-program.ts';
 import { within } from '../kit/failure.ts';
 import { LearnerProgram } from '../kit/program.ts';
 import { repoRoot } from '../manifest.ts';
+import { describe as lineFor } from '../../solutions/06-audit/chat-lines.ts';
 import { cli, type CliOptions } from './cli-process.ts';
 import { processesMentioning } from './leftovers.ts';
 
@@ -259,4 +261,10 @@ test.runIf(process.platform !== 'win32')('SIGINT to the server launcher alone: t
   expect(room.server.exitCode).toBe(0);
   await hana.expectExit(RELAY_MS, 'exit once the server has closed the connection');
   expect(processesMentioning(path.join(room.dir, 'data'))).toEqual([]);
+});
+
+test("the client's line for a big room's welcome and who: the names listed, and how many more", () => {
+  const plain = new Chalk({ level: 0 });
+  expect(lineFor({ type: 'who', present: ['alice', 'bob'], more: 1834 }, plain)).toBe('* here: alice, bob and 1834 more');
+  expect(lineFor({ type: 'welcome', name: 'bob', present: ['alice', 'bob'] }, plain)).toBe('* you are bob; here: alice, bob');
 });
