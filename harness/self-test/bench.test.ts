@@ -29,12 +29,15 @@ describe.each<ServerKind>(['ceiling', 'ceilingBatched', 'lab3', 'room'])('fan-ou
   test('every chat line sent reaches every other client exactly once, in order, at saturation and at a set rate', async () => {
     const session = await LoadSession.open({ kind, clients: 6, generators: 2 });
     try {
+      // Few deliveries in flight (20): the first answers come back at once even on a loaded
+      // machine, so the short window always sees traffic. (With the benchmark's 8,000, the window
+      // could pass while the server still worked through the first burst: nothing measured.)
       for (const phase of [
-        { mode: 'window', warmupMs: 50, measureMs: 300, verify: true },
+        { mode: 'window', inFlightDeliveries: 20, warmupMs: 50, measureMs: 300, verify: true },
         { mode: 'rate', rate: 100, warmupMs: 50, measureMs: 300, verify: true },
       ] as const) {
         const figures = await session.phase(phase);
-        expect(figures.messagesPerSecond, `${phase.mode}: something was sent`).toBeGreaterThan(0);
+        expect(figures.sentInRun, `${phase.mode}: something was sent`).toBeGreaterThan(0);
         expect(figures.deliveredExactly, `${phase.mode}: every message delivered to all 5 others, none twice`).toBe(true);
         expect(figures.violations, `${phase.mode}: messages out of order, repeated or not chat`).toBe(0);
         expect(figures.closedByServer, `${phase.mode}: connections the server closed`).toBe(0);

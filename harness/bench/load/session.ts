@@ -38,6 +38,8 @@ export interface SessionSetup {
 export interface PhaseFigures {
   mode: RunPlan['mode'];
   offeredPerSecond?: number;
+  /** Messages sent over the whole run, warm-up and measured window. */
+  sentInRun: number;
   messagesPerSecond: number;
   deliveriesPerSecond: number;
   p50Ms: number;
@@ -86,6 +88,8 @@ export async function accountsFor(count: number): Promise<{ accounts: typeof acc
 }
 
 export class LoadSession {
+  private sentSoFar = 0;
+
   private constructor(
     readonly options: SessionOptions,
     readonly server: ServerProcess,
@@ -155,6 +159,9 @@ export class LoadSession {
       verify: options.verify ?? false,
       textLength: options.textLength ?? 40,
     });
+    // The fleet counts what it sent since its setup; this run's share is the growth.
+    const sentInRun = run.totalSent - this.sentSoFar;
+    this.sentSoFar = run.totalSent;
     const [u1, u2] = await Promise.all([before, after]);
     const load = loadAverage();
     const drained = await this.fleet.drain(30_000);
@@ -168,6 +175,7 @@ export class LoadSession {
     return {
       mode: options.mode,
       ...(options.rate ? { offeredPerSecond: options.rate } : {}),
+      sentInRun,
       messagesPerSecond: run.sentInWindow / seconds,
       deliveriesPerSecond: run.deliveriesInWindow / seconds,
       p50Ms: p50,
