@@ -32,9 +32,14 @@ export interface SessionKeys {
 
 export const rawPublicKey = (key: KeyObject): Buffer => Buffer.from(key.export({ format: 'jwk' }).x!, 'base64url');
 
+/**
+ * The generator exports the public half itself: on Node 20, exporting a key fresh from the
+ * generator afterwards can deadlock the thread (see newKeyPair() in the labs' channel.ts).
+ */
 function keyPair(type: 'x25519' | 'ed25519'): KeyPair {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync(type as 'x25519');
-  return { privateKey, publicRaw: rawPublicKey(publicKey) };
+  const generate = crypto.generateKeyPairSync as unknown as (type: string, options: object) => { privateKey: KeyObject; publicKey: { x: string } };
+  const { privateKey, publicKey } = generate(type, { publicKeyEncoding: { format: 'jwk' } });
+  return { privateKey, publicRaw: Buffer.from(publicKey.x, 'base64url') };
 }
 
 /** A fresh X25519 key pair for one handshake (thrown away afterwards: forward secrecy). */

@@ -6,7 +6,7 @@
 // every client that knows the server, exactly like a man in the middle.
 
 import crypto, { type KeyObject } from 'node:crypto';
-import { rawPublicKey } from './channel.ts';
+import { newKeyPair, rawPublicKey } from './channel.ts';
 
 export const IDENTITY_FILE = 'identity-key.pem';
 
@@ -30,7 +30,7 @@ export function loadOrCreateIdentity(dataDir: string): Identity {
   // TODO: otherwise make a new Ed25519 key pair and save the private key there (PKCS#8 PEM), so
   //       that only the server's user can read it and a crash never leaves half a key.
   // For now: a new key at every start, kept nowhere.
-  const { privateKey } = crypto.generateKeyPairSync('ed25519');
+  const { privateKey, publicRaw } = newKeyPair('ed25519');
   console.log(`(identity.ts: the key is not kept in ${dataDir} yet)`);
-  return { privateKey, fingerprint: fingerprint(rawPublicKey(crypto.createPublicKey(privateKey))) };
+  return { privateKey, fingerprint: fingerprint(publicRaw) };
 }

@@ -100,6 +100,18 @@ export class SecureChannel {
 
 // ---- keys -----------------------------------------------------------------------------------
 
+/** A new key pair: the private key, and the public key as the 32 raw bytes of a hello. */
+export function newKeyPair(type: 'x25519' | 'ed25519'): { privateKey: KeyObject; publicRaw: Buffer } {
+  // The generator exports the public half itself (publicKeyEncoding). Calling rawPublicKey() on
+  // a key fresh from generateKeyPairSync() looks the same, but on Node 20 it can freeze the whole
+  // process, about once in a million keys: a garbage collection during that export cleans up
+  // after the generator, and the clean-up waits for a lock the export holds. (Node allows one
+  // half encoded and the other a KeyObject; @types/node has no overload for it, hence the cast.)
+  const generate = crypto.generateKeyPairSync as unknown as (type: string, options: object) => { privateKey: KeyObject; publicKey: { x: string } };
+  const { privateKey, publicKey } = generate(type, { publicKeyEncoding: { format: 'jwk' } });
+  return { privateKey, publicRaw: Buffer.from(publicKey.x, 'base64url') };
+}
+
 /** A public key as the 32 raw bytes that travel in a hello. */
 export function rawPublicKey(key: KeyObject): Buffer {
   return Buffer.from(key.export({ format: 'jwk' }).x!, 'base64url');
@@ -167,8 +179,8 @@ export function answerHello(body: Buffer, identity: KeyObject): { reply: Buffer;
   const clientKey = bytesField(parseHello(body), 'key', KEY_BYTES);
   // A fresh key pair for every connection: once it is thrown away, nobody (not even us with
   // the identity key) can recompute this session's keys. That is forward secrecy.
-  const ephemeral = crypto.generateKeyPairSync('x25519');
-  const serverKey = rawPublicKey(ephemeral.publicKey);
+  const ephemeral = newKeyPair('x25519');
+  const serverKey = ephemeral.publicRaw;
   const keys = sessionKeys(ephemeral.privateKey, clientKey, clientKey, serverKey);
   const signature = crypto.sign(null, handshakeTranscript(clientKey, serverKey), identity);
   const reply: ServerHello = {
@@ -185,8 +197,8 @@ export function answerHello(body: Buffer, identity: KeyObject): { reply: Buffer;
 
 /** A client's handshake: send `hello`, then give the server's answer to `finish`. */
 export class ClientHandshake {
-  private readonly ephemeral = crypto.generateKeyPairSync('x25519');
-  private readonly clientKey = rawPublicKey(this.ephemeral.publicKey);
+  private readonly ephemeral = newKeyPair('x25519');
+  private readonly clientKey = this.ephemeral.publicRaw;
   /** The body of the first frame to send. */
   readonly hello = encodeJson({ type: 'hello', version: CHANNEL_VERSION, key: this.clientKey.toString('base64') } satisfies ClientHello);
 

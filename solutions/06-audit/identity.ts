@@ -26,15 +26,13 @@ export function fingerprint(publicKey: Buffer): string {
 /** Loads the identity from `dataDir`, or creates it there on the first start. */
 export function loadOrCreateIdentity(dataDir: string): Identity {
   const file = path.join(dataDir, IDENTITY_FILE);
-  let privateKey: KeyObject;
-  if (existsSync(file)) {
-    // A file that does not hold a key is an error to fix by hand, never a reason to make a new
-    // key silently: every client would then see a changed key.
-    privateKey = crypto.createPrivateKey(readFileSync(file, 'utf8'));
-    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${file} does not hold an Ed25519 private key`);
-  } else {
-    privateKey = crypto.generateKeyPairSync('ed25519').privateKey;
-    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' });
+  if (!existsSync(file)) {
+    // Made straight in the file's format (PKCS#8 PEM): see newKeyPair() in channel.ts for why a
+    // key fresh from the generator is not exported afterwards.
+    const { privateKey: pem } = crypto.generateKeyPairSync('ed25519', {
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     mkdirSync(dataDir, { recursive: true });
     // Written to a temporary file, then renamed: a crash leaves either no key or the whole key.
     // Mode 0o600: only the server's own user may read it (ignored on Windows).
@@ -42,5 +40,9 @@ export function loadOrCreateIdentity(dataDir: string): Identity {
     writeFileSync(temporary, pem, { mode: 0o600, flag: 'wx' });
     renameSync(temporary, file);
   }
+  // A file that does not hold a key is an error to fix by hand, never a reason to make a new
+  // key silently: every client would then see a changed key.
+  const privateKey: KeyObject = crypto.createPrivateKey(readFileSync(file, 'utf8'));
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${file} does not hold an Ed25519 private key`);
   return { privateKey, fingerprint: fingerprint(rawPublicKey(crypto.createPublicKey(privateKey))) };
 }
