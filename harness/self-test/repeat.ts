@@ -8,7 +8,7 @@
 // differed (or a run produced no results), 2 for a usage error, 130 on Ctrl+C.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -112,10 +112,14 @@ async function runOnce(filters: string[], capMs: number, signal: AbortSignal): P
   const started = performance.now();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-repeat-'));
   const resultsFile = path.join(dir, 'results.json');
+  // The run's temporary files (lab runs, data folders) go in a folder of this run's own, removed
+  // with it: a run stopped at the cap or by Ctrl+C is killed, and cannot clean up after itself.
+  const tmp = path.join(dir, 'tmp');
+  mkdirSync(tmp);
   try {
     const child = spawn(process.execPath, [vitestBin, 'run', '--config', CONFIG, '--reporter=json', `--outputFile=${resultsFile}`, ...filters], {
       cwd: repoRoot,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', TMPDIR: tmp, TMP: tmp, TEMP: tmp },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own group: one signal at the cap stops vitest, its workers and the lab runs they started.
       detached: !isWindows,
@@ -145,7 +149,7 @@ async function runOnce(filters: string[], capMs: number, signal: AbortSignal): P
     }
     return { ...verdictsOf(report), durationMs };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 }); // retried: a killed run's processes may still be exiting
   }
 }
 
