@@ -36,6 +36,8 @@ export class RoomClient {
   private readonly ephemeral = newEphemeral();
   private readonly wake = new Set<() => void>();
   private readonly ready: Promise<void>;
+  /** Set by ignoreTheRest(): bytes are still read, but nothing more is opened or kept. */
+  private ignoring = false;
 
   private constructor(
     readonly socket: net.Socket,
@@ -46,6 +48,7 @@ export class RoomClient {
     this.ready = new Promise((resolve, reject) => ((handshakeDone = resolve), (handshakeFailed = reject)));
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => {
+      if (this.ignoring) return;
       try {
         if (this.onData(chunk)) handshakeDone();
       } catch (err) {
@@ -170,6 +173,16 @@ export class RoomClient {
   /** Chat lines received from `from`, in order. */
   chatFrom(from: string): string[] {
     return this.messages.filter((message) => message.type === 'chat' && message.from === from).map((message) => message.text as string);
+  }
+
+  /**
+   * From now on, reads what arrives and throws it away unopened. A member of a crowd that only
+   * listens: it keeps the server's queue for it empty, as an honest reader would, without
+   * costing this process a decryption per message (a crowd of N hears N² notices).
+   */
+  ignoreTheRest(): void {
+    this.ignoring = true;
+    this.pending = Buffer.alloc(0);
   }
 
   destroy(): void {
