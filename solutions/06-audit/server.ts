@@ -94,6 +94,9 @@ function logEvent(event: string, client: Client, fields: EventFields = {}): void
 
 // ---- sending: every message sealed, with the keys of the client it is for ------------------------
 
+/** Frames gathered for one client leave once they add up to this much (see deliver). */
+const FLUSH_BYTES = 16 * 1024;
+
 const encode = (message: ServerMessage): Buffer => Buffer.from(JSON.stringify(message), 'utf8');
 
 function frameFor(client: Client, plaintext: Buffer): Buffer {
@@ -109,6 +112,10 @@ function frameFor(client: Client, plaintext: Buffer): Buffer {
  * frame was most of the server's work: with 100 clients chatting, gathering more than doubles
  * the messages the room delivers per second. A quiet room loses nothing: the frame leaves at the
  * end of the turn that made it, a fraction of a millisecond later.
+ *
+ * A turn can also make a great many frames: when a thousand members drop at once, each of the
+ * others is told of every departure. So the gathered frames leave as soon as they reach
+ * FLUSH_BYTES, rather than all wait in memory for the end of the turn.
  */
 function deliver(client: Client, frame: Buffer): void {
   const { socket } = client;
@@ -117,11 +124,20 @@ function deliver(client: Client, frame: Buffer): void {
     socket.cork();
     setImmediate(() => {
       socket.uncork();
-      // What the system did not take is waiting in our memory: past the limit, it is not reading.
-      if (socket.writableLength > MAX_QUEUED_BYTES) disconnect(client, 'not-reading');
+      checkQueue(client);
     });
   }
   socket.write(frame);
+  if (socket.writableLength >= FLUSH_BYTES) {
+    socket.uncork(); // sends what was gathered; the uncork at the end of the turn is still to come
+    socket.cork();
+    checkQueue(client);
+  }
+}
+
+/** What the system did not take is waiting in our memory: past the limit, the client is not reading. */
+function checkQueue(client: Client): void {
+  if (client.socket.writableLength > MAX_QUEUED_BYTES) disconnect(client, 'not-reading');
 }
 
 function send(client: Client, message: ServerMessage): void {
