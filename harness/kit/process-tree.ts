@@ -47,9 +47,21 @@ export function killOrphanedGroup(pid: number): void {
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  // A zombie has ended: it holds no socket and runs nothing, and only waits for its parent (for
+  // an orphan, the system's init, which may be slow to come) to collect its exit status.
+  return process.platform !== 'linux' || !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat: "pid (command) state …"; the command may itself hold ") ".
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false; // gone meanwhile, or no /proc: kill(pid, 0) said it was there
   }
 }
 
