@@ -47,6 +47,16 @@ export const newEphemeral = (): KeyPair => keyPair('x25519');
 /** A long-term Ed25519 identity, as a server (or an impostor) has. */
 export const newIdentity = (): KeyPair => keyPair('ed25519');
 
+/** A new Ed25519 identity as PKCS#8 PEM, the form a server keeps on disk; made in that form, never exported. */
+export const newIdentityPem = (): string =>
+  crypto.generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+
+/** An identity read back from its PEM: a loaded key is safe to export (no generation job holds it). */
+export function identityFromPem(pem: string): KeyPair {
+  const privateKey = crypto.createPrivateKey(pem);
+  return { privateKey, publicRaw: rawPublicKey(crypto.createPublicKey(privateKey)) };
+}
+
 function publicKeyFromRaw(raw: Buffer, crv: 'X25519' | 'Ed25519'): KeyObject {
   return crypto.createPublicKey({ key: { kty: 'OKP', crv, x: raw.toString('base64url') }, format: 'jwk' });
 }
