@@ -1,6 +1,7 @@
 // Vitest configuration for one lab run, started by run-lab.ts as its own process.
 // Which lab and which implementation come from the environment the runner sets.
 
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -13,6 +14,23 @@ const only = process.env.SOCKETLAB_ONLY ? (JSON.parse(process.env.SOCKETLAB_ONLY
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // The kit's harness/ folder, with forward slashes (what Vite's alias expects on every OS).
 const kitHarness = fileURLToPath(new URL('..', import.meta.url)).replaceAll('\\', '/');
+
+/**
+ * Vitest keeps the harness's compiled TypeScript here between runs, so a lab run does not
+ * compile the test kit again each time (about a quarter of a second of every run). The learner's
+ * code is not in it: their program runs as its own process. Inside node_modules, so `npm ci`
+ * clears it. Used only where it can be written: a failed write would fail the run's imports.
+ */
+const moduleCache = fileURLToPath(new URL('../../node_modules/.socketlab-vitest-cache', import.meta.url));
+function writable(dir: string): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export default defineConfig({
   test: {
@@ -27,6 +45,7 @@ export default defineConfig({
     sequence: { concurrent: true, shuffle: false },
     maxConcurrency: 4,
     reporters: ['./harness/runner/results-reporter.ts'],
+    experimental: { fsModuleCache: writable(moduleCache), fsModuleCachePath: moduleCache },
     // The harness's own waits are bounded; these are only backstops.
     hookTimeout: 15_000,
     teardownTimeout: 5_000,
