@@ -45,8 +45,8 @@ export class ClientProgram {
   }
 
   /** Starts `entry` with `args` (no port is added: a client is told where to connect). */
-  static start(entry: string, args: string[], label: string): ClientProgram {
-    const child = spawn(process.execPath, [...learnerNodeArgs(entry), ...args], {
+  static async start(entry: string, args: string[], label: string): Promise<ClientProgram> {
+    const child = spawn(process.execPath, [...(await learnerNodeArgs(entry, 'Your client')), ...args], {
       cwd: path.dirname(entry),
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['pipe', 'pipe', 'pipe', 'ipc'],

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CompileError, compiledProgram } from './compiled-program.ts';
 import { ScenarioFailure, within } from './failure.ts';
 import { killOrphanedGroup, killTree, isWindows, registerPid } from './process-tree.ts';
 
@@ -18,13 +18,18 @@ export const READY_WITHIN_MS = 5000;
 /** No heartbeat for this long while alive means the event loop is blocked. */
 const BLOCKED_AFTER_MS = 1000;
 
-const guard = fileURLToPath(new URL('./child-guard.ts', import.meta.url));
-// Resolved here, not by the child: a program under test may live outside the kit (a
-// student's submission in a temporary folder) where no node_modules holds tsx.
-const tsxLoader = import.meta.resolve('tsx');
-
-/** Node's arguments to run one of the learner's files as the harness does: tsx, the guard, the file (lab 5 runs a client too). */
-export const learnerNodeArgs = (entry: string): string[] => ['--import', tsxLoader, '--import', guard, entry];
+/**
+ * Node's arguments to run one of the learner's files as the harness does (compiled, with the
+ * child guard preloaded). A file that does not compile fails as a start that never happened.
+ */
+export async function learnerNodeArgs(entry: string, who = 'Your program'): Promise<string[]> {
+  try {
+    return (await compiledProgram(entry)).nodeArgs;
+  } catch (err) {
+    if (err instanceof CompileError) throw new StartError(`${who} could not be compiled, so it never started: ${err.message}.`, err.report);
+    throw err;
+  }
+}
 
 export interface StartOptions {
   /** Absolute path of the program's entry file. */
@@ -116,7 +121,7 @@ export class LearnerProgram {
 
   /** Starts the program and resolves once it has printed its ready line. */
   static async start(options: StartOptions): Promise<LearnerProgram> {
-    const child = spawn(process.execPath, ['--import', tsxLoader, '--import', guard, options.entry, '0', ...(options.args ?? [])], {
+    const child = spawn(process.execPath, [...(await learnerNodeArgs(options.entry)), '0', ...(options.args ?? [])], {
       cwd: path.dirname(options.entry),
       env: { ...process.env, ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' },
       stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
@@ -171,6 +176,11 @@ export class LearnerProgram {
       this.child.stdout?.on('data', check);
       this.child.once('exit', onExit);
     });
+  }
+
+  /** The program's process id: for a test that signals this process alone, not its children. */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** A mark in the program's stdout: `waitForOutput` from here sees only what comes after it. */
@@ -240,7 +250,7 @@ export class LearnerProgram {
 
   health(): Health {
     if (!this.alive) return { alive: false, ...(this.exitDescription ? { exit: this.exitDescription } : {}) };
-    // No heartbeat yet: node and tsx are still starting (slow on a loaded machine), not blocked.
+    // No heartbeat yet: Node is still starting (slow on a loaded machine), not blocked.
     if (this.lastBeat === undefined) return { alive: true };
     const silence = Math.round(performance.now() - this.lastBeat);
     return silence > BLOCKED_AFTER_MS ? { alive: true, blockedForMs: silence } : { alive: true };

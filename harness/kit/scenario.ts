@@ -55,9 +55,9 @@ export function targetDir(): string {
  * Starts the learner's program for the scenarios. Each scenario gets a fresh program, so one
  * broken scenario cannot spoil another and scenarios can run side by side, unless the lab says
  * its programs keep no state between connections (labs 1 and 2): then the scenarios that do not
- * need one of their own share one running program, started once, because a start through tsx
- * costs 0.2 s on a quiet machine and a second or more on a loaded one, the biggest part of a
- * run. A program that cannot start at all fails the same way every time: after the first such
+ * need one of their own share one running program, started once, because a start (of the
+ * compiled program, see compiled-program.ts) costs 0.1 s on a quiet machine and much more on a
+ * loaded one, a large part of a run. A program that cannot start at all fails the same way every time: after the first such
  * failure, later scenarios fail at once with its reason.
  */
 class Starter {

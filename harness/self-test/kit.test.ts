@@ -1,9 +1,11 @@
 // Unit tests of the socket test kit itself: byte rendering, bounded waits, the recording
 // client (against a real server on 127.0.0.1), and starting and stopping programs.
 
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { diffBytes, preview } from '../kit/bytes.ts';
 import { TestClient } from '../kit/client.ts';
@@ -176,5 +178,49 @@ describe('programs', () => {
     await within(2000, 'the grandchild to be gone', (async () => {
       while (isAlive(childPid)) await new Promise((resolve) => setTimeout(resolve, 20));
     })());
+  });
+});
+
+describe('compiled programs', () => {
+  /** A program in a folder of its own, as a learner's files are: `files` maps names to source. */
+  function folder(files: Record<string, string>): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-compile-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    for (const [name, source] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), source);
+    }
+    return dir;
+  }
+  const listens = "import net from 'node:net';\nconst server = net.createServer().listen(0, '127.0.0.1', () => console.log(`listening on 127.0.0.1:${(server.address() as net.AddressInfo).port}`));\n";
+
+  test('a program that does not compile never starts, and the failure names the file and line', async () => {
+    const dir = folder({ 'server.ts': `${listens}const broken = ;\n` });
+    const error = (await LearnerProgram.start({ entry: path.join(dir, 'server.ts') }).catch((e: unknown) => e)) as StartError;
+    expect(error).toBeInstanceOf(StartError);
+    expect(error.message).toMatch(/could not be compiled, so it never started: .*\(server\.ts, line 3\)/);
+    expect(error.output).toContain('const broken = ;');
+  });
+
+  test("a compiled program still sees its own files (import.meta), its errors name its .ts lines, and an edit is compiled again", async () => {
+    const helper = (word: string) => `export const where = (): string => import.meta.url;\nexport function fail(): never {\n  throw new Error('${word}');\n}\n`;
+    const dir = folder({
+      'lib/helper.ts': helper('first'),
+      'server.ts': `import { fail, where } from './lib/helper.ts';\n${listens}console.log('meta', import.meta.url, import.meta.dirname, where());\nprocess.stdin.once('data', () => fail());\n`,
+    });
+    const entry = path.join(dir, 'server.ts');
+    const crash = async () => {
+      const program = await LearnerProgram.start({ entry });
+      cleanups.push(() => program.kill());
+      program.typeLine('fail now');
+      await within(4000, 'the program to exit after its helper threw', program.exited);
+      return program.outputTail();
+    };
+    const first = await crash();
+    expect(first).toContain(`meta ${pathToFileURL(entry).href} ${dir} ${pathToFileURL(path.join(dir, 'lib', 'helper.ts')).href}`);
+    expect(first).toContain('Error: first');
+    expect(first).toMatch(/helper\.ts:3:\d+/);
+    writeFileSync(path.join(dir, 'lib', 'helper.ts'), helper('second, after an edit'));
+    expect(await crash()).toContain('Error: second, after an edit');
   });
 });

@@ -18,7 +18,7 @@ import { cli, type CliOptions } from './cli-process.ts';
 import { processesMentioning } from './leftovers.ts';
 
 const launcher = (name: string) => path.join(repoRoot, 'harness', 'cli', `${name}.ts`);
-/** Two node processes start (launcher, then program), each with tsx: slow on a loaded machine. */
+/** Two node processes start (launcher, then program with tsx): slow on a loaded machine. */
 const START_MS = 20_000;
 /** A message from one client's stdin to another's stdout, both on loopback. */
 const RELAY_MS = 10_000;
@@ -71,8 +71,8 @@ function clientArgs(room: Room, name: string, extra: string[] = []): string[] {
 }
 
 /** A client that stays connected while the test types into it. */
-function startClient(room: Room, name: string, extra: string[] = []): ClientProgram {
-  const client = ClientProgram.start(launcher('room-client'), clientArgs(room, name, extra), `the client of ${name}`);
+async function startClient(room: Room, name: string, extra: string[] = []): Promise<ClientProgram> {
+  const client = await ClientProgram.start(launcher('room-client'), clientArgs(room, name, extra), `the client of ${name}`);
   onTestFinished(() => client.kill());
   return client;
 }
@@ -85,12 +85,12 @@ const STACK_FRAME = /^\s+at /m;
 
 test('two people register, log in, chat, see each other, ask who is here, and quit', async () => {
   const room = await openRoom();
-  const alice = startClient(room, 'alice', ['--register', '--trust']);
+  const alice = await startClient(room, 'alice', ['--register', '--trust']);
   await alice.expectOutput('* you are alice; here: alice', START_MS, "alice's welcome");
 
   // Bob runs the learner's copy of the client (labs/: given complete, the same text), and needs
   // no --trust: alice's run remembered the server's key in the file they share.
-  const bob = startClient(room, 'bob', ['--register', '--impl', 'labs']);
+  const bob = await startClient(room, 'bob', ['--register', '--impl', 'labs']);
   await bob.expectOutput('* you are bob; here: alice, bob', START_MS, "bob's welcome");
   await alice.expectOutput('* bob joined', RELAY_MS, 'the news that bob joined');
 
@@ -126,7 +126,7 @@ test('without a terminal: stdout holds only the room\'s messages, the password c
 
 test("the server's shutdown notice reaches the client, which says so and exits 0; the server's exit status comes through its launcher", async () => {
   const room = await openRoom();
-  const dave = startClient(room, 'dave', ['--register', '--trust']);
+  const dave = await startClient(room, 'dave', ['--register', '--trust']);
   await dave.expectOutput('* you are dave; here: dave', START_MS, "dave's welcome");
   room.server.typeLine('shutdown');
   await dave.expectOutput('* server: ', RELAY_MS, 'the shutdown notice');
@@ -250,12 +250,11 @@ test.each([
 
 test.runIf(process.platform !== 'win32')('SIGINT to the server launcher alone: the server is told, tells its clients, stops, and no process is left', async () => {
   const room = await openRoom();
-  const hana = startClient(room, 'hana', ['--register', '--trust']);
+  const hana = await startClient(room, 'hana', ['--register', '--trust']);
   await hana.expectOutput('* you are hana; here: hana', START_MS, "hana's welcome");
   // The launcher, not the server: as when a supervisor signals the process it started.
-  const [launcherLine] = processesMentioning(room.dir).filter((line) => line.includes('room-server.ts'));
-  expect(launcherLine, 'the launcher is running').toBeDefined();
-  process.kill(Number(launcherLine!.trim().split(/\s+/)[0]), 'SIGINT');
+  expect(room.server.pid, 'the launcher is running').toBeDefined();
+  process.kill(room.server.pid!, 'SIGINT');
   await hana.expectOutput('* server: ', RELAY_MS, 'the shutdown notice');
   await within(RELAY_MS, 'the launcher to exit after SIGINT', room.server.exited);
   expect(room.server.exitCode).toBe(0);

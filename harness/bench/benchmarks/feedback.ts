@@ -2,12 +2,14 @@
 // manifest is run as the learner runs it (`npm run lab N -- --target solutions`, a fresh
 // process each time), then the whole `npm run check`, then a program that hangs. Then the
 // pieces, each timed alone, that a lab run is made of: starting Node and tsx, the CLI, vitest
-// and the lab's test file, one learner program, scrypt, and the scenarios' own waits.
+// and the lab's test file, compiling and starting one learner program, scrypt, and the
+// scenarios' own waits.
 
 import { randomBytes, scrypt } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { compileProgram } from '../../kit/compiled-program.ts';
 import { LearnerProgram } from '../../kit/program.ts';
 import { entryIn, findLab, labs, repoRoot, type Lab } from '../../manifest.ts';
 import type { LabResult } from '../../runner/results.ts';
@@ -148,7 +150,7 @@ async function breakdown(settings: BenchSettings, env: Record<string, string>, r
   const command = (args: string[]) => async () => (await timeCommand(process.execPath, args, { capMs: 30_000, env, signal: settings.signal })).ms;
 
   await piece('node alone', 'node -e 0', command(['-e', '0']));
-  await piece('node + tsx', 'node --import tsx -e 0: the TypeScript loader every process of the kit starts with', command(['--import', 'tsx', '-e', '0']));
+  await piece('node + tsx', 'node --import tsx -e 0: the TypeScript loader the kit\'s CLIs start with (learner programs are compiled instead)', command(['--import', 'tsx', '-e', '0']));
   await piece('the lab CLI, started', 'node --import tsx harness/cli/lab.ts --help: the CLI and what it imports', command(['--import', 'tsx', 'harness/cli/lab.ts', '--help']));
 
   const quickLabs = settings.quick ? labs.filter((l) => l.number === 1) : labs.filter(runnable);
@@ -160,7 +162,12 @@ async function breakdown(settings: BenchSettings, env: Record<string, string>, r
     });
   }
   for (const lab of quickLabs) {
-    await piece(`lab ${lab.number}: its program started alone`, 'spawn to "listening on" line, as the harness starts it (node, tsx, the child guard)', () => startPrograms(lab, 1));
+    await piece(`lab ${lab.number}: its program compiled`, 'esbuild, once per run: the program\'s files into one JavaScript file that plain node starts', async () => {
+      const started = performance.now();
+      await compileProgram(entryIn(solutions, lab));
+      return performance.now() - started;
+    });
+    await piece(`lab ${lab.number}: its program started alone`, 'spawn to "listening on" line, as the harness starts it (node, the compiled program, the child guard)', () => startPrograms(lab, 1));
   }
   const busiest = findLab(settings.quick ? '1' : '5') ?? labs[0]!;
   if (runnable(busiest)) {

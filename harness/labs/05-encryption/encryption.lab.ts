@@ -31,8 +31,8 @@ const carol: Credentials = { name: 'carol', password: 'carol likes long walks' }
 const mallory: Credentials = { name: 'mallory', password: 'i am not alice, honest' };
 
 /**
- * A learner's client program is a new node process with tsx: about 300 ms here, seconds on a
- * loaded machine. It gets as long to start as a server does, plus a conversation's round trips.
+ * A learner's client program is a new node process: about 100 ms here, seconds on a loaded
+ * machine. It gets as long to start as a server does, plus a conversation's round trips.
  */
 const CLIENT_START_MS = READY_WITHIN_MS + 1500;
 const CLIENT_EXIT_MS = 3000;
@@ -64,7 +64,7 @@ function flipBit(bytes: Buffer, offset: number): Buffer {
 
 // ---- the learner's client program, through the man in the middle ----------------------------------
 
-function startClient(proxy: ManInTheMiddle, knownServers: string, label: string): ClientProgram {
+function startClient(proxy: ManInTheMiddle, knownServers: string, label: string): Promise<ClientProgram> {
   return ClientProgram.start(path.join(targetDir(), lab.folder, 'client.ts'), [String(proxy.port), '--known-servers', knownServers], label);
 }
 
@@ -75,7 +75,7 @@ function startClient(proxy: ManInTheMiddle, knownServers: string, label: string)
  */
 async function firstVisit(proxy: ManInTheMiddle, knownServers: string): Promise<string> {
   proxy.mode = 'relay';
-  const client = startClient(proxy, knownServers, 'your client (first visit, through a relay that passes every byte along)');
+  const client = await startClient(proxy, knownServers, 'your client (first visit, through a relay that passes every byte along)');
   try {
     client.type([json({ type: 'who' })]);
     const answered = await within(CLIENT_START_MS, "your server's sealed answer to your client's first request, relayed to your client", Promise.race([proxy.serverAnswered.then(() => true), client.exited.then(() => false)]));
@@ -111,7 +111,7 @@ async function firstVisit(proxy: ManInTheMiddle, knownServers: string): Promise<
  */
 async function expectAttackRefused(proxy: ManInTheMiddle, knownServers: string, remembered: string, mode: 'impostor' | 'swapped-key', label: string): Promise<ClientProgram> {
   proxy.mode = mode;
-  const client = startClient(proxy, knownServers, label);
+  const client = await startClient(proxy, knownServers, label);
   try {
     client.type([`/login ${alice.name} ${alice.password}`, 'this line is for the real server only']);
     client.endInput();
@@ -189,7 +189,7 @@ defineLab(lab, {
       const b = await securelyLoggedIn(ctx.connect, bob);
       const secretLine = 'the eagle lands at midnight';
       const reply = 'bring the blue folder';
-      const client = startClient(proxy, path.join(ctx.dataDir, 'known-servers'), 'your client (alice, through a relay)');
+      const client = await startClient(proxy, path.join(ctx.dataDir, 'known-servers'), 'your client (alice, through a relay)');
       try {
         client.type([`/register ${alice.name} ${alice.password}`, `/login ${alice.name} ${alice.password}`, secretLine]);
         await b.chat.expect({ type: 'joined', name: 'alice' }, { what: 'the notice that alice (your client) logged in', withinMs: CLIENT_START_MS });
