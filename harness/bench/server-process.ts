@@ -1,4 +1,4 @@
-// Starts one server under test as the harness starts a learner's program (node, tsx, port 0,
+// Starts one server under test as a learner starts it by hand (node, tsx, port 0,
 // the port learned from its "listening on" line), with the usage probe preloaded, and talks
 // to the probe: CPU time and memory on request, a clean exit at the end.
 
