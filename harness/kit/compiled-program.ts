@@ -15,12 +15,13 @@
 // - an inline source map, used with `--enable-source-maps`, makes stack traces name the
 //   learner's .ts files and lines.
 
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, formatMessages, type Message, type Plugin } from 'esbuild';
+import { isAlive } from './process-tree.ts';
 
 const guardSource = fileURLToPath(new URL('./child-guard.ts', import.meta.url));
 
@@ -121,14 +122,31 @@ export async function compileProgram(entry: string, inputs = new Map<string, num
   };
 }
 
-/** Where this process keeps its compiled programs: the run's own folder, or one removed at exit. */
+/**
+ * Where this process keeps its compiled programs: the run's own folder (removed by the runner),
+ * or else a temporary folder named after this process. That one is removed at exit, but a
+ * process stopped by a signal (a vitest worker at the end of its run) skips exit handlers: so
+ * folders of processes that are gone are removed whenever a new one is made, and by
+ * `removeOrphanedOutputs()` (the kit's own test run calls it last).
+ */
 function outputFolder(): string {
   if (outputRoot) return outputRoot;
   const runDir = process.env.SOCKETLAB_RUN_DIR;
   if (runDir) return (outputRoot = mkdtempSync(path.join(runDir, 'compiled-')));
-  const own = mkdtempSync(path.join(os.tmpdir(), 'socketlab-compiled-'));
+  removeOrphanedOutputs();
+  const own = mkdtempSync(path.join(os.tmpdir(), `${FOLDER_PREFIX}${process.pid}-`));
   process.once('exit', () => rmSync(own, { recursive: true, force: true }));
   return (outputRoot = own);
+}
+
+const FOLDER_PREFIX = 'socketlab-compiled-';
+
+/** Removes the temporary folders of compiled programs whose process has ended. */
+export function removeOrphanedOutputs(): void {
+  for (const name of readdirSync(os.tmpdir())) {
+    const pid = name.startsWith(FOLDER_PREFIX) ? Number.parseInt(name.slice(FOLDER_PREFIX.length), 10) : NaN;
+    if (Number.isInteger(pid) && !isAlive(pid)) rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+  }
 }
 
 const META = /\bimport\.meta\.(url|dirname|filename)\b/g;

@@ -14,6 +14,7 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 30_000,
     reporters: ['default', './harness/self-test/closing-line-reporter.ts'],
+    globalSetup: ['./harness/self-test/global-setup.ts'],
     // Lab runs of labs/ record the learner's progress: the kit's own runs must not pose as the learner's.
     env: { SOCKETLAB_STATE_DIR: fileURLToPath(new URL('../../.socketlab/self-test', import.meta.url)) },
   },
