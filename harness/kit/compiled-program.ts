@@ -83,7 +83,7 @@ export async function compileProgram(entry: string, inputs = new Map<string, num
   const outdir = path.join(outputFolder(), String(++outputs));
   // The compiled file's path ends with the learner's own (…/1/home/ana/labs/01-echo/server.ts.mjs):
   // a process list still names the program that runs, for the learner and for leftover checks.
-  const mirrored = path.relative(path.parse(entry).root, entry).replace(':', '');
+  const mirrored = path.relative(path.parse(entry).root, entry);
   const result = await build({
     entryPoints: [
       { in: entry, out: mirrored },
