@@ -59,7 +59,7 @@ function isZombie(pid: number): boolean {
   try {
     // /proc/<pid>/stat: "pid (command) state …"; the command may itself hold ") ".
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+    return stat[stat.lastIndexOf(')') + 2] === 'Z';
   } catch {
     return false; // gone meanwhile, or no /proc: kill(pid, 0) said it was there
   }

@@ -1,10 +1,12 @@
 // The harness's own reading of the secure channel (docs/protocol.md, "Lab 5"): the hello
 // messages, the signed handshake transcript, the key schedule and the sealed frames. Written
-// apart from any learner or solution code, from node:crypto only, so the tests never trust
+// apart from any learner or solution code, from Node's own modules only, so the tests never trust
 // the code they are testing. The harness plays both roles with it: a client of the learner's
 // server, and (as a man in the middle) a server to the learner's client.
 
 import crypto, { type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { FRAME_LIMIT } from './frames.ts';
 
 export const CHANNEL_VERSION = 1;
@@ -47,14 +49,27 @@ export const newEphemeral = (): KeyPair => keyPair('x25519');
 /** A long-term Ed25519 identity, as a server (or an impostor) has. */
 export const newIdentity = (): KeyPair => keyPair('ed25519');
 
-/** A new Ed25519 identity as PKCS#8 PEM, the form a server keeps on disk; made in that form, never exported. */
-export const newIdentityPem = (): string =>
-  crypto.generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+/**
+ * A new Ed25519 identity as PKCS#8 PEM, the form a server keeps on disk. Made in that form and
+ * read back, so the key fresh from the generator is never exported (see keyPair() above).
+ */
+export function newIdentityPem(): string {
+  return crypto.generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+}
 
 /** An identity read back from its PEM: a loaded key is safe to export (no generation job holds it). */
 export function identityFromPem(pem: string): KeyPair {
   const privateKey = crypto.createPrivateKey(pem);
   return { privateKey, publicRaw: rawPublicKey(crypto.createPublicKey(privateKey)) };
+}
+
+/** The identity a server keeps in `file`: made and written there on its first start, read back after. */
+export function identityKeptIn(file: string): KeyPair {
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, newIdentityPem(), { mode: 0o600 });
+  }
+  return identityFromPem(readFileSync(file, 'utf8'));
 }
 
 function publicKeyFromRaw(raw: Buffer, crv: 'X25519' | 'Ed25519'): KeyObject {
