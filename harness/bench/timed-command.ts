@@ -4,6 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { isWindows } from '../kit/process-tree.ts';
+import { kitCommand } from '../cli/kit-command.ts';
 import { repoRoot } from '../manifest.ts';
 import { stopChild, track } from './children.ts';
 
@@ -22,9 +23,9 @@ export interface TimedOptions {
   signal?: AbortSignal;
 }
 
-/** `node --import tsx <script> <args>` from the repository root, as `npm run` starts the kit's CLIs. */
-export function timeNodeScript(script: string, args: string[], options: TimedOptions): Promise<TimedRun> {
-  return timeCommand(process.execPath, ['--import', 'tsx', script, ...args], options);
+/** One of the kit's commands (`lab`, `check`…) from the repository root, as `npm run` starts it. */
+export function timeKitCommand(name: string, args: string[], options: TimedOptions): Promise<TimedRun> {
+  return timeCommand(process.execPath, kitCommand(name, args), options);
 }
 
 export function timeCommand(file: string, args: string[], { capMs, env, signal }: TimedOptions): Promise<TimedRun> {

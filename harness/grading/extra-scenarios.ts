@@ -11,6 +11,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { UsageError } from '../cli/usage-error.ts';
 import { findLab, type Lab, type ScenarioSpec } from '../manifest.ts';
 
@@ -53,7 +54,8 @@ async function loadSpecs(folder: string, lab: Lab): Promise<ScenarioSpec[]> {
   if (!existsSync(file)) throw new UsageError(`--extra: ${file} is missing (it lists the private scenarios)`);
   let loaded: { scenarios?: unknown };
   try {
-    loaded = (await import(pathToFileURL(file).href)) as { scenarios?: unknown };
+    // Through tsx's own API: `npm run check` itself runs compiled, with no TypeScript loader.
+    loaded = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { scenarios?: unknown };
   } catch (err) {
     throw new UsageError(`--extra: cannot load ${file}: ${(err as Error).message.split('\n')[0]}`);
   }

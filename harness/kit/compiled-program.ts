@@ -1,4 +1,5 @@
-// Turns a learner's TypeScript program into one JavaScript file that plain `node` starts.
+// Turns a learner's TypeScript program into one JavaScript file that plain `node` starts (and,
+// at the end of this file, the kit's own commands: see harness/cli/launch.mjs).
 //
 // Why: through the tsx loader every start costs about 240 ms here (Node 20 runs loader hooks
 // on a thread of their own, which has to start first); a compiled file starts in about 90 ms.
@@ -15,12 +16,12 @@
 // - an inline source map, used with `--enable-source-maps`, makes stack traces name the
 //   learner's .ts files and lines.
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, formatMessages, type Message, type Plugin } from 'esbuild';
+import { build, formatMessages, type BuildOptions, type Message, type Plugin } from 'esbuild';
 import { isAlive } from './process-tree.ts';
 
 const guardSource = fileURLToPath(new URL('./child-guard.ts', import.meta.url));
@@ -85,23 +86,12 @@ export async function compileProgram(entry: string, inputs = new Map<string, num
   // a process list still names the program that runs, for the learner and for leftover checks.
   const mirrored = path.relative(path.parse(entry).root, entry);
   const result = await build({
+    ...forNode(path.dirname(entry)),
     entryPoints: [
       { in: entry, out: mirrored },
       { in: guardSource, out: 'guard' },
     ],
     outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'inline',
-    sourcesContent: false,
-    metafile: true,
-    logLevel: 'silent',
-    // Errors name files as the learner sees them, from the program's own folder.
-    absWorkingDir: path.dirname(entry),
-    plugins: [keepFileMetadata, packagesWhereTheyAre],
   }).catch(async (err: { errors?: Message[] }) => {
     const first = err.errors?.[0];
     if (!first) throw err;
@@ -109,18 +99,98 @@ export async function compileProgram(entry: string, inputs = new Map<string, num
     const report = await formatMessages(err.errors!, { kind: 'error', color: false });
     throw new CompileError(`${first.text}${where}`, report.join('').trim());
   });
-  for (const input of Object.keys(result.metafile.inputs)) {
-    const file = path.resolve(path.dirname(entry), input);
+  noteInputs(Object.keys(result.metafile.inputs), path.dirname(entry), inputs);
+  return {
+    nodeArgs: ['--enable-source-maps', '--import', pathToFileURL(path.join(outdir, 'guard.mjs')).href, path.join(outdir, `${mirrored}.mjs`)],
+  };
+}
+
+/**
+ * esbuild's settings for code that plain `node` runs as it is: one ES module for Node 20 (plus
+ * chunks, when asked), packages left where they are, an inline source map back to the .ts files.
+ * Errors name files relative to `workingDir`.
+ */
+function forNode(workingDir: string) {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outExtension: { '.js': '.mjs' },
+    sourcemap: 'inline',
+    sourcesContent: false,
+    metafile: true,
+    logLevel: 'silent',
+    absWorkingDir: workingDir,
+    plugins: [keepFileMetadata, packagesWhereTheyAre],
+  } satisfies BuildOptions;
+}
+
+/** Notes in `inputs` each file (named from `workingDir`, as a build's metafile names them) with its last change. */
+function noteInputs(files: string[], workingDir: string, inputs: Map<string, number>): void {
+  for (const input of files) {
+    const file = path.resolve(workingDir, input);
     try {
       inputs.set(file, statSync(file).mtimeMs);
     } catch {
       // Not a file on disk (none is expected): nothing to watch.
     }
   }
-  return {
-    nodeArgs: ['--enable-source-maps', '--import', pathToFileURL(path.join(outdir, 'guard.mjs')).href, path.join(outdir, `${mirrored}.mjs`)],
-  };
 }
+
+/** What `harness/cli/launch.mjs` reads to start a command compiled: the file to import, and what it was made from. */
+export interface CommandRecord {
+  output: string;
+  inputs: Record<string, number>;
+}
+
+/**
+ * Older compiled copies of a command are removed, but not the newest few, nor any made in the
+ * last minutes: a command still running may yet load a chunk from its copy, and another process
+ * may be about to start the copy it has just made.
+ */
+const COMMAND_COPIES_KEPT = 3;
+const COMMAND_COPY_KEPT_MS = 10 * 60_000;
+
+/**
+ * Compiles one of the kit's own commands (`harness/cli/<name>.ts`) for `harness/cli/launch.mjs`,
+ * which explains why. The output goes to a new folder in `cacheDir`; then `<name>.json` (a
+ * CommandRecord) is replaced in one step, so a command started meanwhile reads either the old
+ * record or the new one, never half of one. Parts that only some paths use (the menu, the
+ * markdown renderer) stay in chunks of their own, loaded when needed, as they are from source.
+ * Returns the file to import.
+ */
+export async function compileCommand(entry: string, cacheDir: string): Promise<string> {
+  const name = path.basename(entry, '.ts');
+  mkdirSync(cacheDir, { recursive: true });
+  const outdir = mkdtempSync(path.join(cacheDir, `${name}-`));
+  const result = await build({ ...forNode(path.dirname(entry)), entryPoints: { [name]: entry }, outdir, splitting: true });
+  const inputs = new Map<string, number>();
+  // npm rewrites its install record on every install: a package the output imports may have moved.
+  noteInputs([...Object.keys(result.metafile.inputs), installRecord], path.dirname(entry), inputs);
+  const record: CommandRecord = { output: path.join(outdir, `${name}.mjs`), inputs: Object.fromEntries(inputs) };
+  const recordFile = path.join(cacheDir, `${name}.json`);
+  writeFileSync(`${outdir}.json`, JSON.stringify(record));
+  renameSync(`${outdir}.json`, recordFile);
+  removeOlderCopies(cacheDir, name, outdir);
+  return record.output;
+}
+
+function removeOlderCopies(cacheDir: string, name: string, newest: string): void {
+  try {
+    const older = readdirSync(cacheDir, { withFileTypes: true })
+      .filter((found) => found.isDirectory() && found.name.startsWith(`${name}-`) && path.join(cacheDir, found.name) !== newest)
+      .map((found) => ({ folder: path.join(cacheDir, found.name), made: statSync(path.join(cacheDir, found.name)).mtimeMs }))
+      .sort((a, b) => b.made - a.made);
+    for (const { folder, made } of older.slice(COMMAND_COPIES_KEPT - 1)) {
+      if (Date.now() - made > COMMAND_COPY_KEPT_MS) rmSync(folder, { recursive: true, force: true });
+    }
+  } catch {
+    // Another process is compiling or tidying the same command: it will tidy up.
+  }
+}
+
+const installRecord = fileURLToPath(new URL('../../node_modules/.package-lock.json', import.meta.url));
 
 /**
  * Where this process keeps its compiled programs: the run's own folder (removed by the runner),

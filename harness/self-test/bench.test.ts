@@ -9,7 +9,7 @@ import type { BenchSettings } from '../bench/benchmark.ts';
 import { childrenRunning } from '../bench/children.ts';
 import { LoadSession } from '../bench/load/session.ts';
 import type { ServerKind } from '../bench/servers-under-test.ts';
-import { timeNodeScript } from '../bench/timed-command.ts';
+import { timeCommand } from '../bench/timed-command.ts';
 import { plainStyle } from '../report/style.ts';
 import { processesWithEnv } from '../kit/process-tree.ts';
 import { describeProcesses } from './leftovers.ts';
@@ -70,10 +70,10 @@ test('the connections benchmark takes its clients through every stage and the se
 });
 
 test('npm run bench -- --help lists every benchmark; an unknown one is a usage error', async () => {
-  const help = await timeNodeScript('harness/bench/cli.ts', ['--help'], { capMs: 30_000 });
+  const help = await timeCommand(process.execPath, ['--import', 'tsx', 'harness/bench/cli.ts', '--help'], { capMs: 30_000 });
   expect(help.code).toBe(0);
   for (const name of ['feedback', 'grading', 'fanout', 'connections', 'scaling']) expect(help.stdout).toContain(name);
-  const wrong = await timeNodeScript('harness/bench/cli.ts', ['fastest'], { capMs: 30_000 });
+  const wrong = await timeCommand(process.execPath, ['--import', 'tsx', 'harness/bench/cli.ts', 'fastest'], { capMs: 30_000 });
   expect(wrong.code).toBe(2);
   expect(wrong.stderr).toMatch(/unknown benchmark "fastest"/);
 });

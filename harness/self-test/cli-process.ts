@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { within } from '../kit/failure.ts';
+import { kitCommand } from '../cli/kit-command.ts';
 import { repoRoot } from '../manifest.ts';
 
 export interface CliRun {
@@ -28,7 +29,7 @@ export const tempStateDir = () => mkdtempSync(path.join(os.tmpdir(), 'socketlab-
 /** A state folder made for one run is removed after it; a given one is the caller's to remove. */
 export function cli(name: string, args: string[], options: CliOptions = {}): Promise<CliRun> {
   const stateDir = options.stateDir ?? tempStateDir();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('harness', 'cli', `${name}.ts`), ...args], {
+  const child = spawn(process.execPath, kitCommand(name, args), {
     cwd: repoRoot,
     env: { ...process.env, NO_COLOR: '1', SOCKETLAB_STATE_DIR: stateDir, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, describe, expect, test } from 'vitest';
+import { kitCommand } from '../cli/kit-command.ts';
 import { within } from '../kit/failure.ts';
 import { findLab, labs, repoRoot } from '../manifest.ts';
 import { plainStyle } from '../report/style.ts';
@@ -125,7 +126,7 @@ const hasScript = process.platform === 'linux' && spawnSync('script', ['--versio
 
 function inTerminal(args: string[], stateDir: string, program = 'lab') {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const command = [process.execPath, '--import', 'tsx', path.join('harness', 'cli', `${program}.ts`), ...args].map(quote).join(' ');
+  const command = [process.execPath, ...kitCommand(program, args)].map(quote).join(' ');
   const child = spawn('script', ['-qec', command, '/dev/null'], {
     cwd: repoRoot,
     env: { ...process.env, SOCKETLAB_STATE_DIR: stateDir, TERM: 'xterm', COLUMNS: '100', LINES: '30' },

@@ -9,6 +9,7 @@ import { randomBytes, scrypt } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { kitCommand } from '../../cli/kit-command.ts';
 import { compileProgram } from '../../kit/compiled-program.ts';
 import { LearnerProgram } from '../../kit/program.ts';
 import { entryIn, findLab, labs, repoRoot, type Lab } from '../../manifest.ts';
@@ -18,7 +19,7 @@ import type { Benchmark, BenchOutput, BenchSettings } from '../benchmark.ts';
 import { formatLoad, loadAverage } from '../machine.ts';
 import { round, spread, type Spread } from '../stats.ts';
 import type { Table } from '../table.ts';
-import { timeCommand, timeNodeScript, type TimedRun } from '../timed-command.ts';
+import { timeCommand, timeKitCommand, type TimedRun } from '../timed-command.ts';
 
 const solutions = path.join(repoRoot, 'solutions');
 const hangingFixture = path.join(repoRoot, 'harness', 'fixtures', '01-echo', 'blocks-event-loop');
@@ -72,7 +73,7 @@ export const feedback: Benchmark = {
           continue;
         }
         settings.progress(`feedback: npm run lab ${lab.number} -- --target solutions, ${runs} runs`);
-        const timed = await repeat(runs, () => timeNodeScript('harness/cli/lab.ts', [String(lab.number), '--target', 'solutions', '--json'], { capMs: RUN_CAP_MS, env, signal: settings.signal }));
+        const timed = await repeat(runs, () => timeKitCommand('lab', [String(lab.number), '--target', 'solutions', '--json'], { capMs: RUN_CAP_MS, env, signal: settings.signal }));
         const last = parseResult(timed.at(-1)!);
         if (last) scenarioTimes[lab.number] = last.scenarios;
         rows.push({ what: `lab ${lab.number} (${lab.slug})`, seconds: seconds(timed), goal: labGoalSeconds(lab), outcome: outcome(last, timed.at(-1)!), ...slowest(last), load: loadAverage() });
@@ -82,7 +83,7 @@ export const feedback: Benchmark = {
         settings.progress('feedback: npm run check -- --target solutions');
         const out = mkdtempSync(path.join(os.tmpdir(), 'socketlab-bench-check-'));
         try {
-          const timed = await repeat(Math.min(runs, 3), () => timeNodeScript('harness/cli/check.ts', ['--target', 'solutions', '--out', out], { capMs: 5 * RUN_CAP_MS, env, signal: settings.signal }));
+          const timed = await repeat(Math.min(runs, 3), () => timeKitCommand('check', ['--target', 'solutions', '--out', out], { capMs: 5 * RUN_CAP_MS, env, signal: settings.signal }));
           const closing = /^(\d+) passed, (\d+) failed$/m.exec(timed.at(-1)!.stdout);
           rows.push({ what: 'all labs (npm run check)', seconds: seconds(timed), goal: CHECK_GOAL_S, outcome: closing ? `${closing[1]} passed, ${closing[2]} failed` : 'no closing line', load: loadAverage() });
         } finally {
@@ -92,7 +93,7 @@ export const feedback: Benchmark = {
 
       if (!settings.signal.aborted) {
         settings.progress('feedback: a program that hangs (lab 1 against blocks-event-loop)');
-        const timed = await repeat(Math.min(runs, 3), () => timeNodeScript('harness/cli/lab.ts', ['1', '--target', hangingFixture, '--json'], { capMs: RUN_CAP_MS, env, signal: settings.signal }));
+        const timed = await repeat(Math.min(runs, 3), () => timeKitCommand('lab', ['1', '--target', hangingFixture, '--json'], { capMs: RUN_CAP_MS, env, signal: settings.signal }));
         const last = parseResult(timed.at(-1)!);
         rows.push({ what: 'a hang (lab 1, blocks-event-loop)', seconds: seconds(timed), goal: HANG_GOAL_S, outcome: outcome(last, timed.at(-1)!), ...slowest(last), load: loadAverage() });
       }
@@ -150,8 +151,8 @@ async function breakdown(settings: BenchSettings, env: Record<string, string>, r
   const command = (args: string[]) => async () => (await timeCommand(process.execPath, args, { capMs: 30_000, env, signal: settings.signal })).ms;
 
   await piece('node alone', 'node -e 0', command(['-e', '0']));
-  await piece('node + tsx', 'node --import tsx -e 0: the TypeScript loader the kit\'s CLIs start with (learner programs are compiled instead)', command(['--import', 'tsx', '-e', '0']));
-  await piece('the lab CLI, started', 'node --import tsx harness/cli/lab.ts --help: the CLI and what it imports', command(['--import', 'tsx', 'harness/cli/lab.ts', '--help']));
+  await piece('node + tsx', 'node --import tsx -e 0: the TypeScript loader, which the kit\'s commands and learner programs no longer start with (both run compiled)', command(['--import', 'tsx', '-e', '0']));
+  await piece('the lab CLI, started', 'npm run lab -- --help without npm: the launcher, the compiled CLI and what it imports', command(kitCommand('lab', ['--help'])));
 
   const quickLabs = settings.quick ? labs.filter((l) => l.number === 1) : labs.filter(runnable);
   for (const lab of quickLabs) {

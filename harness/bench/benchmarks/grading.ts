@@ -13,7 +13,7 @@ import { repoRoot } from '../../manifest.ts';
 import type { Benchmark, BenchOutput, BenchSettings } from '../benchmark.ts';
 import { formatLoad, loadAverage } from '../machine.ts';
 import { round } from '../stats.ts';
-import { timeNodeScript } from '../timed-command.ts';
+import { timeKitCommand } from '../timed-command.ts';
 
 const GOAL_S = 60;
 const GOAL_CLASS = 50;
@@ -49,7 +49,7 @@ export const grading: Benchmark = {
       const out = path.join(work, 'out');
       const kinds = makeClass(classDir, size);
       settings.progress(`grading: a class of ${size}${settings.quick ? ' (lab 1 only)' : ''}`);
-      const run = await timeNodeScript('harness/cli/check.ts', ['--submissions', classDir, '--out', out, ...labsArg], {
+      const run = await timeKitCommand('check', ['--submissions', classDir, '--out', out, ...labsArg], {
         capMs: Math.max(120_000, size * 60_000),
         env: { SOCKETLAB_STATE_DIR: path.join(work, 'state') },
         signal: settings.signal,
