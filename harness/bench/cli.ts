@@ -40,7 +40,7 @@ ${benchmarks.map((b) => `  ${b.name.padEnd(12)} ${b.summary}`).join('\n')}
   --runs <n>            feedback: runs per lab, the median is shown (default 5)
   --class-size <n>      grading: submissions in the class (default 8; 50 is the goal's class)
   --connections <n>     connections: idle clients (default 10000)
-  --logins <n>          connections: how many of them log in (default 1000; each needs an account)
+  --logins <n>          connections: how many of them log in (default: all; each needs an account)
   --accounts <n>        connections: accounts in the room's store when registrations are timed (default 10000)
   --profile             fanout, connections: profile the room's server (node --cpu-prof; at 100 clients in fanout)
   --room <folder>       fanout, connections, scaling: the room from this tree (laid out like solutions/),

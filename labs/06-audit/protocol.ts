@@ -154,6 +154,14 @@ export const MAX_TEXT_LENGTH = 1000;
 export const MAX_LISTED_NAMES = 1000;
 
 /**
+ * Joins and leaves are announced only in a room of at most this many members, counting the one
+ * who comes or goes. Telling everyone of every arrival costs N²/2 sealed frames as a room of N
+ * fills (50 million for 10,000 members, minutes of the server's time and hundreds of MB queued);
+ * past this size nobody could read them anyway. A client that wants the list asks (`who`).
+ */
+export const MAX_ANNOUNCED_ROOM = 1000;
+
+/**
  * The most bytes the server lets pile up for one client that is not reading
  * (`socket.writableLength`). Past it, the server disconnects that client.
  */

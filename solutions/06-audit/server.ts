@@ -7,7 +7,8 @@
 //   - an event log (event-log.ts): one JSON line per event, nothing secret in it, rotated;
 //   - a console (console.ts): `audit`, `who`, `shutdown` on standard input, and no busy loop
 //     when that input ends;
-//   - a clean shutdown: every client is told, every connection closed, everything saved.
+//   - a clean shutdown: every client is told, every connection closed, everything saved;
+//   - a room that can hold 10,000: joins and leaves are not announced past MAX_ANNOUNCED_ROOM.
 // The command line is in settings.ts; the files and the console in docs/protocol.md, "Lab 6".
 // Run it:  npm run server          (or: node --import tsx solutions/06-audit/server.ts 8080)
 
@@ -26,6 +27,7 @@ import { Lockout } from './lockout.ts';
 import { checkName, checkNewPassword, checkText, parseMessage, ProtocolError } from './messages.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import {
+  MAX_ANNOUNCED_ROOM,
   MAX_FAILED_LOGINS,
   MAX_LISTED_NAMES,
   MAX_PASSWORD_LENGTH,
@@ -162,9 +164,14 @@ const memberNames = (): string[] => [...room.values()].map((member) => member.na
 
 /** Who is here, as a welcome or a who tells it: at most MAX_LISTED_NAMES names, and how many more. */
 function roster(): Roster {
-  const names = memberNames();
-  const present = names.slice(0, MAX_LISTED_NAMES);
-  return names.length > present.length ? { present, more: names.length - present.length } : { present };
+  // The first names only: a room of 10,000 is not copied whole for each welcome (a Map keeps
+  // the order in which members were added, so these are the first to have joined).
+  const present: string[] = [];
+  for (const member of room.values()) {
+    if (present.length === MAX_LISTED_NAMES) break;
+    present.push(member.name!);
+  }
+  return room.size > present.length ? { present, more: room.size - present.length } : { present };
 }
 
 // ---- accounts --------------------------------------------------------------------------------
@@ -223,7 +230,8 @@ async function login(client: Client, name: string, password: string): Promise<vo
   stats.loggedOn(client.name, client.socket.remoteAddress ?? 'unknown');
   logEvent('login', client);
   send(client, { type: 'welcome', name: client.name, ...roster() });
-  broadcast({ type: 'joined', name: client.name }, client);
+  // A big room is not told of every arrival: see MAX_ANNOUNCED_ROOM.
+  if (room.size <= MAX_ANNOUNCED_ROOM) broadcast({ type: 'joined', name: client.name }, client);
 }
 
 // ---- the room --------------------------------------------------------------------------------
@@ -264,7 +272,8 @@ function handleClose(client: Client): void {
   if (client.name === undefined) return; // never logged in: nobody to tell
   room.delete(client.name.toLowerCase());
   stats.loggedOff(client.name);
-  if (!stopping) broadcast({ type: 'left', name: client.name });
+  // Nor of every departure: the room as it was, with this client, decides.
+  if (!stopping && room.size + 1 <= MAX_ANNOUNCED_ROOM) broadcast({ type: 'left', name: client.name });
 }
 
 // ---- connections: the channel comes first -----------------------------------------------------

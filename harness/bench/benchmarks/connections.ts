@@ -14,7 +14,7 @@ import { Fleet, type FleetStage } from '../load/fleet.ts';
 import type { ClientSpec } from '../load/messages.ts';
 import { formatLoad, loadAverage, openFilesLimit } from '../machine.ts';
 import { ServerProcess } from '../server-process.ts';
-import { BENCH_SCRYPT_N } from '../servers-under-test.ts';
+import { BENCH_SCRYPT_N, MAX_ANNOUNCED_ROOM, MAX_LISTED_NAMES } from '../servers-under-test.ts';
 import { round } from '../stats.ts';
 import type { UsageReport } from '../usage-probe.ts';
 import { repoRoot } from '../../manifest.ts';
@@ -25,8 +25,12 @@ import { mb, profileTables } from './fanout.ts';
 const SPARE_FDS = 200;
 /** Connections per generator process at most: each process holds its share's sockets. */
 const PER_GENERATOR = 2500;
-/** The most names a welcome lists (docs/protocol.md, lab 3). */
-const MAX_LISTED_NAMES = 1000;
+
+/** Sealed "joined" notices that `logins` logins into an empty room cost: each is told to everyone in, up to MAX_ANNOUNCED_ROOM. */
+const joinedNotices = (logins: number) => {
+  const announced = Math.min(logins, MAX_ANNOUNCED_ROOM);
+  return (announced * (announced - 1)) / 2;
+};
 
 interface Step {
   name: string;
@@ -51,9 +55,12 @@ export const connections: Benchmark = {
       count = limits.ephemeralPorts - 1000;
       notes.push(`Only ${count} connections: the system has ${limits.ephemeralPorts} ephemeral ports for client sockets.`);
     }
-    const logins = Math.min(count, settings.logins ?? (settings.quick ? 50 : 1000));
-    const registrations = Math.min(count - logins, settings.quick ? 10 : 100);
-    const generators = Math.max(settings.generators, Math.ceil(count / PER_GENERATOR));
+    // Every client logs in, unless told otherwise; the registrations are timed on connections of
+    // their own, opened beside them.
+    const logins = Math.min(count, settings.logins ?? count);
+    const registrations = settings.quick ? 10 : 100;
+    const opened = count + registrations;
+    const generators = Math.max(settings.generators, Math.ceil(opened / PER_GENERATOR));
 
     // The store as a room with this many accounts has it: registrations rewrite all of it.
     const stored = Math.max(logins, settings.accounts ?? (settings.quick ? 100 : 10_000));
@@ -74,14 +81,14 @@ export const connections: Benchmark = {
       if (profileDir) mkdirSync(profileDir, { recursive: true });
       server = await ServerProcess.start('room', { dataDir, handshakeTimeoutMs: 10 * 60_000, ...(settings.roomTree ? { roomTree: settings.roomTree } : {}), ...(profileDir ? { profileDir } : {}) });
       steps.push({ name: 'started, no connection', usage: await server.usage(true), load: loadAverage() });
-      const clients: ClientSpec[] = Array.from({ length: count }, (_, index) => ({
+      const clients: ClientSpec[] = Array.from({ length: opened }, (_, index) => ({
         index,
         name: clientName(index),
         enter: index < logins,
-        ...(index >= logins && index < logins + registrations ? { register: `r${String(index).padStart(5, '0')}` } : {}),
+        ...(index >= count ? { register: `r${String(index).padStart(5, '0')}` } : {}),
       }));
       fleet = await Fleet.start({ protocol: 'room', host: server.host, port: server.port, clients, generators, password: BENCH_PASSWORD, concurrency: 100, stepTimeoutMs: 60_000 });
-      const bound = 60_000 + count * 20;
+      const bound = 60_000 + opened * 20;
       const stage = async (name: string, which: 'tcp' | 'handshake' | 'enter' | 'register') => {
         settings.progress(`connections: ${name}`);
         const result = await fleet!.stage(which, bound);
@@ -89,8 +96,8 @@ export const connections: Benchmark = {
         if (which === 'enter') settleMs = await fleet!.settle(bound);
         steps.push({ name, stage: result, usage: await server!.usage(true), load: loadAverage() });
       };
-      await stage(`${count} TCP connections accepted`, 'tcp');
-      await stage(`${count} handshakes`, 'handshake');
+      await stage(`${opened} TCP connections accepted`, 'tcp');
+      await stage(`${opened} handshakes`, 'handshake');
       await stage(`${logins} logins`, 'enter');
       if (registrations) await stage(`${registrations} registrations`, 'register');
       closed = await fleet.status();
@@ -106,7 +113,7 @@ export const connections: Benchmark = {
     const last = steps.at(-1)!.usage;
     const rows: (string | number)[][] = [
       ['open-files limit (ulimit -n)', String(limits.openFiles ?? 'unknown'), '', ''],
-      ['connections (generator processes)', `${count} (${generators})`, '10,000', ''],
+      ['connections (generator processes)', `${count} that log in, and ${registrations} that register (${generators})`, '10,000', ''],
       ['offline scrypt of the accounts', `${logins} in ${round(made.ms / 1000, 2)} s (${round(made.ms / Math.max(1, logins), 2)} ms each on ${os.availableParallelism()} cores; 10,000 would take ${round((made.ms / Math.max(1, logins)) * 10, 1)} s)`, '', ''],
       ['accounts in the store', `${stored} (${round(storeBytes / 2 ** 20, 2)} MB as the benchmark writes it)`, '', ''],
     ];
@@ -117,13 +124,14 @@ export const connections: Benchmark = {
       const extra = step.name.includes('registrations') ? ` (each rewrites users.json: ${stored}+ accounts)` : '';
       rows.push([`${step.name}${extra}`, `${round(s.ms / 1000, 2)} s, ${round(s.perSecond)}/s`, step.name.includes('handshake') ? '≥ 2,000/s' : '', formatLoad(step.load)]);
       rows.push(['  server memory after it', `RSS ${mb(step.usage.rssBytes)} MB (+${mb(grew)} MB, ${round(grew / 1024 / Math.max(1, s.ok), 1)} KB each), heap ${mb(step.usage.heapUsedBytes)} MB`, '', '']);
-      if (step.name.includes('logins')) rows.push(['  all joined notices delivered', `${round(settleMs / 1000, 2)} s more (${(s.ok * (s.ok - 1)) / 2} sealed frames)`, '', '']);
+      if (step.name.includes('logins')) rows.push(['  all joined notices delivered', `${round(settleMs / 1000, 2)} s more (${joinedNotices(s.ok)} sealed frames)`, '', '']);
     });
     rows.push(['server memory at the end', `RSS ${mb(last.rssBytes)} MB (${mb(last.rssBytes - base.rssBytes)} MB for the connections), peak ${mb(last.peakRssBytes)} MB`, '≤ 200 MB', '']);
     rows.push(['connections the server closed', `${closed.closedByServer}${closed.firstCloseReason ? ` (${closed.firstCloseReason})` : ''}`, '0', '']);
     notes.push(
       `A welcome or a who lists at most ${MAX_LISTED_NAMES} names and says how many more (docs/protocol.md), so any number of members can be logged in.`,
-      `Each login sends a "joined" notice to everyone already in: ${logins} logins cost ${(logins * (logins - 1)) / 2} sealed frames; 10,000 would cost ${(10_000 * 9_999) / 2}.`,
+      `A login is announced to everyone already in only while the room has at most ${MAX_ANNOUNCED_ROOM} members (docs/protocol.md, lab 6): ${logins} logins cost ${joinedNotices(logins)} "joined" notices, where announcing every one would cost ${(logins * (logins - 1)) / 2}.`,
+      `The ${registrations} registrations are made on connections of their own, opened with the others: ${opened} connections in all.`,
     );
     return {
       tables: [{ title: `Connections: ${count} idle clients held by the room`, headers: ['what', 'figure', 'goal', 'load 1/5/15'], rows, notes }, ...(profile ? profileTables(profile) : [])],

@@ -8,7 +8,7 @@
 import net from 'node:net';
 import { within } from '../../kit/failure.ts';
 import { clientHello, finishHello, newEphemeral, open, seal } from '../../kit/secure-channel.ts';
-import type { WireProtocol } from '../servers-under-test.ts';
+import { MAX_ANNOUNCED_ROOM, type WireProtocol } from '../servers-under-test.ts';
 import { FrameReader, frameOf } from './frame-reader.ts';
 import type { ClientSpec } from './messages.ts';
 
@@ -109,7 +109,9 @@ export class LoadClient {
     const reply = await this.nextJson(`the welcome in answer to ${this.name}'s ${request.type}`, withinMs);
     if (reply.type !== 'welcome' || !Array.isArray(reply.present)) throw new Error(`${this.name}'s ${request.type} was answered with ${JSON.stringify(reply).slice(0, 200)}`);
     this.inRoom = true;
-    this.expectedJoins = fleetEntering - reply.present.length;
+    // Everyone who enters after this client, while the room is small enough for joins to be announced.
+    const members = reply.present.length + (typeof reply.more === 'number' ? reply.more : 0);
+    this.expectedJoins = Math.max(0, Math.min(fleetEntering, MAX_ANNOUNCED_ROOM) - members);
     // Frames that came with the welcome (already opened) are joined notices of later arrivals.
     this.joinsSeen = this.inbox.splice(0).length;
   }
