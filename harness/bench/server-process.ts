@@ -1,10 +1,11 @@
-// Starts one server under test as a learner starts it by hand (node, tsx, port 0,
+// Starts one server under test as the kit starts it (compiled, then node; port 0,
 // the port learned from its "listening on" line), with the usage probe preloaded, and talks
 // to the probe: CPU time and memory on request, a clean exit at the end.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compiledModule, compiledProgram } from '../kit/compiled-program.ts';
 import { within } from '../kit/failure.ts';
 import { isWindows } from '../kit/process-tree.ts';
 import { repoRoot } from '../manifest.ts';
@@ -49,10 +50,11 @@ export class ServerProcess {
 
   static async start(kind: ServerKind, options: StartServerOptions): Promise<ServerProcess> {
     const program = servers[kind];
-    const nodeArgs = ['--import', 'tsx', '--import', probe, '--expose-gc'];
+    // Compiled, as `npm run server` and the lab runs start a program (the probe too).
+    const nodeArgs = ['--import', pathToFileURL(await compiledModule(probe)).href, '--expose-gc'];
     if (options.profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.profileDir);
     const entry = kind === 'room' && options.roomTree ? path.join(options.roomTree, ROOM_LAB, 'server.ts') : path.join(repoRoot, program.entry);
-    const args = [...nodeArgs, entry, '0', ...program.args(options.dataDir, options), ...(options.extraArgs ?? [])];
+    const args = [...nodeArgs, ...(await compiledProgram(entry)).nodeArgs, '0', ...program.args(options.dataDir, options), ...(options.extraArgs ?? [])];
     const child = track(
       spawn(process.execPath, args, {
         cwd: repoRoot,

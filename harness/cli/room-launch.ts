@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CompileError, compiledProgram } from '../kit/compiled-program.ts';
 import { labs, repoRoot } from '../manifest.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -29,7 +30,8 @@ export function roomProgram(impl: string | undefined, file: string): string {
   const program = path.join(tree, roomLab.folder, file);
   if (!existsSync(program)) throw new UsageError(`--impl: ${tree} has no ${path.join(roomLab.folder, file)}`);
   if (!inModulePackage(tree)) {
-    // Else tsx reads the files as CommonJS, and the first top-level await fails with a stack trace.
+    // Else the tree has neither the kit's packages nor .ts files that Node reads as ES modules:
+    // it would fail with a stack trace, not with this sentence.
     throw new UsageError(`--impl: ${tree} is not inside a copy of the kit (no package.json with "type": "module" above it)`);
   }
   return program;
@@ -50,16 +52,22 @@ function inModulePackage(folder: string): boolean {
   }
 }
 
-// Resolved here, not by the child: a tree outside the kit has no node_modules with tsx in it.
-const tsxLoader = import.meta.resolve('tsx');
-
 /**
- * Runs `program` with `args` as one node process (never the `tsx` command: it starts a second
- * process, which a kill can leave behind), on the user's terminal, and resolves to its exit
- * status (128 + the signal's number when a signal ended it, as shells report it).
+ * Runs `program` with `args` as one node process, on the user's terminal, and resolves to its
+ * exit status (128 + the signal's number when a signal ended it, as shells report it). The
+ * program runs compiled, as the lab runs start it (harness/kit/compiled-program.ts): it starts
+ * about 0.2 s sooner than through tsx's loader, and the server holds some 30 MB less.
  */
-export function runProgram(program: string, args: string[]): Promise<number> {
-  const child = spawn(process.execPath, ['--import', tsxLoader, program, ...args], { stdio: 'inherit', cwd: userDir() });
+export async function runProgram(program: string, args: string[]): Promise<number> {
+  let nodeArgs: string[];
+  try {
+    ({ nodeArgs } = await compiledProgram(program));
+  } catch (err) {
+    if (!(err instanceof CompileError)) throw err;
+    console.error(`error: ${path.relative(userDir(), program)} could not be compiled, so it did not start: ${err.message}\n${err.report}`);
+    return 1;
+  }
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { stdio: 'inherit', cwd: userDir() });
 
   // Ctrl+C at a terminal reaches the whole foreground process group: the program got its own
   // SIGINT already (and npm sends us a second one). Passing SIGINT on would reach it as a

@@ -21,7 +21,7 @@ import { isBuiltin } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, formatMessages, type BuildOptions, type Message, type Plugin } from 'esbuild';
+import { build, formatMessages, stop, type BuildOptions, type Message, type Plugin } from 'esbuild';
 import { isAlive } from './process-tree.ts';
 
 const guardSource = fileURLToPath(new URL('./child-guard.ts', import.meta.url));
@@ -66,6 +66,18 @@ export function compiledProgram(entry: string): Promise<Compiled> {
   // A failed compile is not kept: the learner will fix the file, and the next start must see it.
   compiled.catch(() => cache.get(entry)?.compiled === compiled && cache.delete(entry));
   return compiled;
+}
+
+/**
+ * Stops esbuild's compiler process, which otherwise waits beside this one for the next compile
+ * until this process ends (a check for leftover processes would find it). The next compile
+ * starts a new one.
+ */
+export const stopCompiler = (): Promise<void> => stop();
+
+/** The compiled file of `entry` alone, for a `--import` preload of a program's own (the benchmark's usage probe). */
+export async function compiledModule(entry: string): Promise<string> {
+  return (await compiledProgram(entry)).nodeArgs.at(-1)!;
 }
 
 function changedSince(inputs: Map<string, number>): boolean {
@@ -237,11 +249,11 @@ const keepFileMetadata: Plugin = {
       const resolved = new Map<string, string>();
       for (const [, , specifier] of source.matchAll(META_RESOLVE)) {
         const found = await build.resolve(specifier!, { kind: 'import-statement', resolveDir: path.dirname(args.path), pluginData: 'resolving' });
-        if (found.errors.length > 0) return { errors: found.errors };
-        resolved.set(specifier!, pathToFileURL(found.path).href);
+        // Not found (or only named in a comment): left as it is, for Node to answer when it runs.
+        if (found.errors.length === 0) resolved.set(specifier!, pathToFileURL(found.path).href);
       }
       const contents = source
-        .replace(META_RESOLVE, (_, _quote: string, specifier: string) => JSON.stringify(resolved.get(specifier)))
+        .replace(META_RESOLVE, (call: string, _quote: string, specifier: string) => (resolved.has(specifier) ? JSON.stringify(resolved.get(specifier)) : call))
         .replace(META, (_, key: keyof typeof values) => JSON.stringify(values[key]));
       return { contents, loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js' };
     });

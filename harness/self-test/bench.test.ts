@@ -11,6 +11,7 @@ import { LoadSession } from '../bench/load/session.ts';
 import type { ServerKind } from '../bench/servers-under-test.ts';
 import { timeCommand } from '../bench/timed-command.ts';
 import { plainStyle } from '../report/style.ts';
+import { stopCompiler } from '../kit/compiled-program.ts';
 import { processesWithEnv } from '../kit/process-tree.ts';
 import { describeProcesses } from './leftovers.ts';
 
@@ -20,7 +21,8 @@ const TAG = 'SOCKETLAB_BENCH_TEST_TAG';
 const tag = `${process.pid}-${Date.now()}`;
 process.env[TAG] = tag;
 
-afterAll(() => {
+afterAll(async () => {
+  await stopCompiler(); // the servers were compiled in this process: esbuild's own process is not a leftover
   expect(childrenRunning(), 'benchmark processes still registered').toBe(0);
   expect(describeProcesses(processesWithEnv(TAG, tag)), 'load generators or servers under test left behind').toEqual([]);
 });
@@ -64,9 +66,9 @@ test('the connections benchmark takes its clients through every stage and the se
   };
   const { figures } = await connections.run(settings);
   const { steps, closed } = figures as { steps: { name: string; stage?: { ok: number; failed: number } }[]; closed: { closedByServer: number; open: number } };
-  expect(steps.map((s) => s.name)).toEqual(['started, no connection', '20 TCP connections accepted', '20 handshakes', '5 logins', '10 registrations']);
+  expect(steps.map((s) => s.name)).toEqual(['started, no connection', '30 TCP connections accepted', '30 handshakes', '5 logins', '10 registrations']);
   for (const step of steps.slice(1)) expect(step.stage?.failed, step.name).toBe(0);
-  expect(closed).toMatchObject({ closedByServer: 0, open: 20 });
+  expect(closed).toMatchObject({ closedByServer: 0, open: 30 });
 });
 
 test('npm run bench -- --help lists every benchmark; an unknown one is a usage error', async () => {

@@ -206,7 +206,8 @@ describe('compiled programs', () => {
     const helper = (word: string) => `export const where = (): string => import.meta.url;\nexport function fail(): never {\n  throw new Error('${word}');\n}\n`;
     const dir = folder({
       'lib/helper.ts': helper('first'),
-      'server.ts': `import { fail, where } from './lib/helper.ts';\n${listens}console.log('meta', import.meta.url, import.meta.dirname, where());\nprocess.stdin.once('data', () => fail());\n`,
+      // A resolve named only in a comment, of a package that does not exist, must not stop the compile.
+      'server.ts': `// not a call: import.meta.resolve('no-such-package')\nimport { fail, where } from './lib/helper.ts';\n${listens}console.log('meta', import.meta.url, import.meta.dirname, where());\nprocess.stdin.once('data', () => fail());\n`,
     });
     const entry = path.join(dir, 'server.ts');
     const crash = async () => {
