@@ -23,6 +23,9 @@ import { mb, profileTables } from './fanout.ts';
 
 /** File descriptors kept free for everything that is not a benchmark connection. */
 const SPARE_FDS = 200;
+/** How long the room is left idle, all clients connected, before its settled memory is read (--quick: a glance). */
+const IDLE_WINDOW_MS = 20_000;
+const QUICK_IDLE_WINDOW_MS = 500;
 /** Connections per generator process at most: each process holds its share's sockets. */
 const PER_GENERATOR = 2500;
 
@@ -61,6 +64,7 @@ export const connections: Benchmark = {
     const registrations = settings.quick ? 10 : 100;
     const opened = count + registrations;
     const generators = Math.max(settings.generators, Math.ceil(opened / PER_GENERATOR));
+    const idleMs = settings.quick ? QUICK_IDLE_WINDOW_MS : IDLE_WINDOW_MS;
 
     // The store as a room with this many accounts has it: registrations rewrite all of it.
     const stored = Math.max(logins, settings.accounts ?? (settings.quick ? 100 : 10_000));
@@ -76,6 +80,7 @@ export const connections: Benchmark = {
     let settleMs = 0;
     const profileDir = settings.profile ? path.join(settings.outDir, 'profiles', `connections-${Date.now()}`) : undefined;
     let closed = { open: 0, closedByServer: 0 } as Awaited<ReturnType<Fleet['status']>>;
+    let idle: UsageReport | undefined;
     try {
       // Connections wait, open, for the handshake stage: give them all the time it takes.
       if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -100,6 +105,11 @@ export const connections: Benchmark = {
       await stage(`${opened} handshakes`, 'handshake');
       await stage(`${logins} logins`, 'enter');
       if (registrations) await stage(`${registrations} registrations`, 'register');
+      // What an idle room of this size holds once it has settled: V8 gives back the heap the
+      // logins' traffic grew only after a while of idleness. A window, then one reading.
+      settings.progress(`connections: the room idle for ${idleMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, idleMs));
+      idle = await server.usage(true);
       closed = await fleet.status();
     } finally {
       await fleet?.close();
@@ -126,7 +136,11 @@ export const connections: Benchmark = {
       rows.push(['  server memory after it', `RSS ${mb(step.usage.rssBytes)} MB (+${mb(grew)} MB, ${round(grew / 1024 / Math.max(1, s.ok), 1)} KB each), heap ${mb(step.usage.heapUsedBytes)} MB`, '', '']);
       if (step.name.includes('logins')) rows.push(['  all joined notices delivered', `${round(settleMs / 1000, 2)} s more (${joinedNotices(s.ok)} sealed frames)`, '', '']);
     });
-    rows.push(['server memory at the end', `RSS ${mb(last.rssBytes)} MB (${mb(last.rssBytes - base.rssBytes)} MB for the connections), peak ${mb(last.peakRssBytes)} MB`, '≤ 200 MB', '']);
+    rows.push(['server memory after the stages', `RSS ${mb(last.rssBytes)} MB (${mb(last.rssBytes - base.rssBytes)} MB more than with no connection), peak ${mb(last.peakRssBytes)} MB`, '', '']);
+    if (idle) {
+      const perConnection = round((idle.rssBytes - base.rssBytes) / 1024 / opened, 1);
+      rows.push([`server memory, idle for ${idleMs / 1000} s`, `RSS ${mb(idle.rssBytes)} MB (${perConnection} KB per connection), heap ${mb(idle.heapUsedBytes)} MB`, '≤ 200 MB', formatLoad(loadAverage())]);
+    }
     rows.push(['connections the server closed', `${closed.closedByServer}${closed.firstCloseReason ? ` (${closed.firstCloseReason})` : ''}`, '0', '']);
     notes.push(
       `A welcome or a who lists at most ${MAX_LISTED_NAMES} names and says how many more (docs/protocol.md), so any number of members can be logged in.`,
@@ -135,7 +149,7 @@ export const connections: Benchmark = {
     );
     return {
       tables: [{ title: `Connections: ${count} idle clients held by the room`, headers: ['what', 'figure', 'goal', 'load 1/5/15'], rows, notes }, ...(profile ? profileTables(profile) : [])],
-      figures: { limits, count, logins, registrations, accountsInStore: stored, storeBytes, generators, hashMs: made.ms, settleMs, steps, closed, notes, ...(profile ? { profile } : {}) },
+      figures: { limits, count, logins, registrations, accountsInStore: stored, storeBytes, generators, hashMs: made.ms, settleMs, steps, idle, idleWindowMs: idleMs, closed, notes, ...(profile ? { profile } : {}) },
     };
   },
 };
