@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compiledModule, compiledProgram } from '../kit/compiled-program.ts';
+import { compiledProgram } from '../kit/compiled-program.ts';
 import { within } from '../kit/failure.ts';
 import { isWindows } from '../kit/process-tree.ts';
 import { repoRoot } from '../manifest.ts';
@@ -51,7 +51,7 @@ export class ServerProcess {
   static async start(kind: ServerKind, options: StartServerOptions): Promise<ServerProcess> {
     const program = servers[kind];
     // Compiled, as `npm run server` and the lab runs start a program (the probe too).
-    const nodeArgs = ['--import', pathToFileURL(await compiledModule(probe)).href, '--expose-gc'];
+    const nodeArgs = ['--import', pathToFileURL((await compiledProgram(probe)).file).href, '--expose-gc'];
     if (options.profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.profileDir);
     const entry = kind === 'room' && options.roomTree ? path.join(options.roomTree, ROOM_LAB, 'server.ts') : path.join(repoRoot, program.entry);
     const args = [...nodeArgs, ...(await compiledProgram(entry)).nodeArgs, '0', ...program.args(options.dataDir, options), ...(options.extraArgs ?? [])];

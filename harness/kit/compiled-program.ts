@@ -26,9 +26,10 @@ import { isAlive } from './process-tree.ts';
 
 const guardSource = fileURLToPath(new URL('./child-guard.ts', import.meta.url));
 
-/** A program ready to start: Node's arguments before the program's own. */
+/** A program ready to start: Node's arguments before the program's own, and the compiled file itself. */
 export interface Compiled {
   nodeArgs: string[];
+  file: string;
 }
 
 /** Why a program could not be compiled: the first error in a sentence, and esbuild's full report (file, line, column, the line itself). */
@@ -75,11 +76,6 @@ export function compiledProgram(entry: string): Promise<Compiled> {
  */
 export const stopCompiler = (): Promise<void> => stop();
 
-/** The compiled file of `entry` alone, for a `--import` preload of a program's own (the benchmark's usage probe). */
-export async function compiledModule(entry: string): Promise<string> {
-  return (await compiledProgram(entry)).nodeArgs.at(-1)!;
-}
-
 function changedSince(inputs: Map<string, number>): boolean {
   for (const [file, mtime] of inputs) {
     try {
@@ -112,9 +108,8 @@ export async function compileProgram(entry: string, inputs = new Map<string, num
     throw new CompileError(`${first.text}${where}`, report.join('').trim());
   });
   noteInputs(Object.keys(result.metafile.inputs), path.dirname(entry), inputs);
-  return {
-    nodeArgs: ['--enable-source-maps', '--import', pathToFileURL(path.join(outdir, 'guard.mjs')).href, path.join(outdir, `${mirrored}.mjs`)],
-  };
+  const file = path.join(outdir, `${mirrored}.mjs`);
+  return { nodeArgs: ['--enable-source-maps', '--import', pathToFileURL(path.join(outdir, 'guard.mjs')).href, file], file };
 }
 
 /**
