@@ -213,7 +213,7 @@ function tables(rows: Measured[], pieces: Piece[], waits: { lab: number; id: str
       title: `Learner feedback: wall time of a verdict against the solutions (median of ${runs}; check and hang: of ${Math.min(runs, 3)})`,
       headers: ['run', 'median s', 'min s', 'max s', 'goal', 'outcome', 'slowest scenarios', 'load 1/5/15'],
       rows: rows.map((m) => [m.what, round(m.seconds.median, 2), round(m.seconds.min, 2), round(m.seconds.max, 2), verdict(m), m.outcome, m.slowest ?? '', formatLoad(m.load)]),
-      notes: ['Each run is a fresh process, as the learner starts it: node --import tsx harness/cli/lab.ts N --target solutions.', ...skipped],
+      notes: ['Each run is a fresh process, as the learner starts it: npm run lab -- N --target solutions without npm itself (node harness/cli/launch.mjs lab N …; npm adds about 0.2 s).', ...skipped],
     },
     {
       title: 'Where a lab run\'s time goes: each piece timed alone (ms)',
