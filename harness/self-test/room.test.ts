@@ -205,13 +205,24 @@ test.each([
 });
 
 test('npm run server with an --impl tree outside a copy of the kit: one line, exit status 2', async () => {
-  // tsx would read such files as CommonJS (no package.json says "module"): the first top-level await would crash.
+  // Without a package.json that says "module", and without the kit's packages, the program would crash with a stack trace.
   const dir = testFolder();
   mkdirSync(path.join(dir, 'tree', '06-audit'), { recursive: true });
   writeFileSync(path.join(dir, 'tree', '06-audit', 'server.ts'), 'await Promise.resolve();\n');
   const run = await cli('room-server', ['--impl', path.join(dir, 'tree'), '--data', path.join(dir, 'data')], { withinMs: START_MS });
   expect(lines(run.stderr)).toEqual([`error: --impl: ${path.join(dir, 'tree')} is not inside a copy of the kit (no package.json with "type": "module" above it)`]);
   expect(run.code).toBe(2);
+});
+
+test('npm run server with a server.ts that does not compile: the error, where it is, exit status 1', async () => {
+  const dir = testFolder();
+  mkdirSync(path.join(dir, 'tree', '06-audit'), { recursive: true });
+  writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(path.join(dir, 'tree', '06-audit', 'server.ts'), 'const port = ;\n');
+  const run = await cli('room-server', ['--impl', path.join(dir, 'tree'), '--data', path.join(dir, 'data')], { withinMs: START_MS });
+  expect(lines(run.stderr)[0]).toMatch(/^error: .*server\.ts could not be compiled, so it did not start: Unexpected ";" \(server\.ts, line 1\)$/);
+  expect(run.stderr).toContain('const port = ;');
+  expect(run.code).toBe(1);
 });
 
 test('npm run server on a port already in use: one line, exit status 1', async () => {
