@@ -54,7 +54,8 @@ export class ServerProcess {
     const nodeArgs = ['--import', pathToFileURL((await compiledProgram(probe)).file).href, '--expose-gc'];
     if (options.profileDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.profileDir);
     const entry = kind === 'room' && options.roomTree ? path.join(options.roomTree, ROOM_LAB, 'server.ts') : path.join(repoRoot, program.entry);
-    const args = [...nodeArgs, ...(await compiledProgram(entry)).nodeArgs, '0', ...program.args(options.dataDir, options), ...(options.extraArgs ?? [])];
+    // The compiled file alone: not the harness's child guard, whose heartbeat would be load of its own.
+    const args = [...nodeArgs, (await compiledProgram(entry)).file, '0', ...program.args(options.dataDir, options), ...(options.extraArgs ?? [])];
     const child = track(
       spawn(process.execPath, args, {
         cwd: repoRoot,

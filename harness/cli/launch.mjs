@@ -18,7 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const [name] = process.argv.splice(2, 1);
 const entry = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
-if (!name || !existsSync(entry)) {
+if (!/^[a-z][a-z-]*$/.test(name ?? '') || !existsSync(entry)) {
   console.error(`launch.mjs: no command "${name ?? ''}" in harness/cli/`);
   process.exit(2);
 }
@@ -50,10 +50,12 @@ function upToDate(recordFile) {
 async function compileNow() {
   const { register } = await import('tsx/esm/api');
   register();
+  const { compileCommand, stopCompiler } = await import('../kit/compiled-program.ts');
   try {
-    const { compileCommand } = await import('../kit/compiled-program.ts');
     return await compileCommand(entry, cacheDir);
   } catch {
     return undefined; // a cache that cannot be written, or a file that does not compile (tsx will say where)
+  } finally {
+    await stopCompiler(); // esbuild's own process need not outlive the compile
   }
 }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CompileError, compiledProgram } from '../kit/compiled-program.ts';
+import { CompileError, compiledProgram, stopCompiler } from '../kit/compiled-program.ts';
 import { labs, repoRoot } from '../manifest.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -66,6 +66,9 @@ export async function runProgram(program: string, args: string[]): Promise<numbe
     if (!(err instanceof CompileError)) throw err;
     console.error(`error: ${path.relative(userDir(), program)} could not be compiled, so it did not start: ${err.message}\n${err.report}`);
     return 1;
+  } finally {
+    // Nothing more to compile: esbuild's own process need not wait beside the room for hours.
+    await stopCompiler();
   }
   const child = spawn(process.execPath, [...nodeArgs, ...args], { stdio: 'inherit', cwd: userDir() });
 

@@ -93,6 +93,7 @@ export async function compileProgram(entry: string, inputs = new Map<string, num
   // The compiled file's path ends with the learner's own (…/1/home/ana/labs/01-echo/server.ts.mjs):
   // a process list still names the program that runs, for the learner and for leftover checks.
   const mirrored = path.relative(path.parse(entry).root, entry);
+  const builtFrom = Date.now();
   const result = await build({
     ...forNode(path.dirname(entry)),
     entryPoints: [
@@ -107,7 +108,7 @@ export async function compileProgram(entry: string, inputs = new Map<string, num
     const report = await formatMessages(err.errors!, { kind: 'error', color: false });
     throw new CompileError(`${first.text}${where}`, report.join('').trim());
   });
-  noteInputs(Object.keys(result.metafile.inputs), path.dirname(entry), inputs);
+  noteInputs(Object.keys(result.metafile.inputs), path.dirname(entry), builtFrom, inputs);
   const file = path.join(outdir, `${mirrored}.mjs`);
   return { nodeArgs: ['--enable-source-maps', '--import', pathToFileURL(path.join(outdir, 'guard.mjs')).href, file], file };
 }
@@ -133,12 +134,17 @@ function forNode(workingDir: string) {
   } satisfies BuildOptions;
 }
 
-/** Notes in `inputs` each file (named from `workingDir`, as a build's metafile names them) with its last change. */
-function noteInputs(files: string[], workingDir: string, inputs: Map<string, number>): void {
+/**
+ * Notes in `inputs` each file (named from `workingDir`, as a build's metafile names them) with
+ * its last change. A file changed after `builtFrom` (saved while esbuild was reading) may not be
+ * in the output as it is now: it gets a time no file has, so the next start compiles again.
+ */
+function noteInputs(files: string[], workingDir: string, builtFrom: number, inputs: Map<string, number>): void {
   for (const input of files) {
     const file = path.resolve(workingDir, input);
     try {
-      inputs.set(file, statSync(file).mtimeMs);
+      const { mtimeMs } = statSync(file);
+      inputs.set(file, mtimeMs >= builtFrom ? -1 : mtimeMs);
     } catch {
       // Not a file on disk (none is expected): nothing to watch.
     }
@@ -153,11 +159,11 @@ export interface CommandRecord {
 
 /**
  * Older compiled copies of a command are removed, but not the newest few, nor any made in the
- * last minutes: a command still running may yet load a chunk from its copy, and another process
- * may be about to start the copy it has just made.
+ * last day: a command still running (a watch session, the menu) may yet load a chunk from its
+ * copy, and another process may be about to start the copy it has just made.
  */
 const COMMAND_COPIES_KEPT = 3;
-const COMMAND_COPY_KEPT_MS = 10 * 60_000;
+const COMMAND_COPY_KEPT_MS = 24 * 3_600_000;
 
 /**
  * Compiles one of the kit's own commands (`harness/cli/<name>.ts`) for `harness/cli/launch.mjs`,
@@ -171,10 +177,10 @@ export async function compileCommand(entry: string, cacheDir: string): Promise<s
   const name = path.basename(entry, '.ts');
   mkdirSync(cacheDir, { recursive: true });
   const outdir = mkdtempSync(path.join(cacheDir, `${name}-`));
+  const builtFrom = Date.now();
   const result = await build({ ...forNode(path.dirname(entry)), entryPoints: { [name]: entry }, outdir, splitting: true });
   const inputs = new Map<string, number>();
-  // npm rewrites its install record on every install: a package the output imports may have moved.
-  noteInputs([...Object.keys(result.metafile.inputs), installRecord], path.dirname(entry), inputs);
+  noteInputs([...Object.keys(result.metafile.inputs), ...compiledWith], path.dirname(entry), builtFrom, inputs);
   const record: CommandRecord = { output: path.join(outdir, `${name}.mjs`), inputs: Object.fromEntries(inputs) };
   const recordFile = path.join(cacheDir, `${name}.json`);
   writeFileSync(`${outdir}.json`, JSON.stringify(record));
@@ -197,7 +203,17 @@ function removeOlderCopies(cacheDir: string, name: string, newest: string): void
   }
 }
 
-const installRecord = fileURLToPath(new URL('../../node_modules/.package-lock.json', import.meta.url));
+/**
+ * What a compiled command depends on besides its own files: how it is compiled (this file,
+ * tsconfig.json, which esbuild reads), how it is started (the launcher), and npm's install
+ * record, rewritten by every install (a package the output imports may have moved).
+ */
+const compiledWith = [
+  fileURLToPath(import.meta.url),
+  fileURLToPath(new URL('../../tsconfig.json', import.meta.url)),
+  fileURLToPath(new URL('../cli/launch.mjs', import.meta.url)),
+  fileURLToPath(new URL('../../node_modules/.package-lock.json', import.meta.url)),
+];
 
 /**
  * Where this process keeps its compiled programs: the run's own folder (removed by the runner),
@@ -244,8 +260,10 @@ const keepFileMetadata: Plugin = {
       const resolved = new Map<string, string>();
       for (const [, , specifier] of source.matchAll(META_RESOLVE)) {
         const found = await build.resolve(specifier!, { kind: 'import-statement', resolveDir: path.dirname(args.path), pluginData: 'resolving' });
-        // Not found (or only named in a comment): left as it is, for Node to answer when it runs.
         if (found.errors.length === 0) resolved.set(specifier!, pathToFileURL(found.path).href);
+        // A file that does not exist (yet): beside the learner's file, as Node would answer there.
+        else if (/^(\.|\/|file:)/.test(specifier!)) resolved.set(specifier!, new URL(specifier!, values.url).href);
+        // A package that is not there (or a name only in a comment): left for Node to answer when it runs.
       }
       const contents = source
         .replace(META_RESOLVE, (call: string, _quote: string, specifier: string) => (resolved.has(specifier) ? JSON.stringify(resolved.get(specifier)) : call))

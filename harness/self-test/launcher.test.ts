@@ -44,8 +44,9 @@ describe('the launcher', () => {
     expect(first.stdout).toContain('usage: npm run lab');
     const record = readRecord(cache);
     expect(existsSync(record.output)).toBe(true);
-    // What it was made from: the command's own file, the kit modules it imports, npm's install record.
-    expect(Object.keys(record.inputs)).toEqual(expect.arrayContaining([path.join(repoRoot, 'harness', 'cli', 'lab.ts'), path.join(repoRoot, 'harness', 'manifest.ts')]));
+    // What it was made from: the command's own file, the kit modules it imports, and how it was compiled and started.
+    const madeFrom = ['harness/cli/lab.ts', 'harness/manifest.ts', 'harness/kit/compiled-program.ts', 'harness/cli/launch.mjs', 'tsconfig.json'];
+    expect(Object.keys(record.inputs)).toEqual(expect.arrayContaining(madeFrom.map((file) => path.join(repoRoot, file))));
     // The parts only the menu and the guides need stay out of the start, in chunks of their own.
     expect(readFileSync(record.output, 'utf8')).not.toMatch(/marked-terminal|@inquirer\/prompts/);
 
@@ -67,10 +68,10 @@ describe('the launcher', () => {
       expect(readRecord(cache).output).not.toBe(before.output);
     };
     for (let round = 0; round < 3; round++) await compileAgain();
-    // Made minutes ago or less: another process may be starting any of them.
+    // Made today: a session still running (or another process starting) may need any of them.
     expect(copies(cache)).toHaveLength(4);
-    const anHourAgo = new Date(Date.now() - 3_600_000);
-    for (const copy of copies(cache)) utimesSync(copy, anHourAgo, anHourAgo);
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    for (const copy of copies(cache)) utimesSync(copy, twoDaysAgo, twoDaysAgo);
     await compileAgain();
     // The new one, and the two newest of the old.
     expect(copies(cache)).toHaveLength(3);
@@ -84,9 +85,9 @@ describe('the launcher', () => {
     expect(run.stdout).toContain('usage: npm run lab');
   });
 
-  test('a name that is not a command is refused in one line, exit status 2', () => {
-    const run = spawnSync(process.execPath, [launcher, 'no-such-command'], { encoding: 'utf8', timeout: 10_000 });
+  test.each(['no-such-command', '../kit/failure'])('a name that is not a command ("%s") is refused in one line, exit status 2', (name) => {
+    const run = spawnSync(process.execPath, [launcher, name], { encoding: 'utf8', timeout: 10_000 });
     expect(run.status).toBe(2);
-    expect(run.stderr.trim()).toBe('launch.mjs: no command "no-such-command" in harness/cli/');
+    expect(run.stderr.trim()).toBe(`launch.mjs: no command "${name}" in harness/cli/`);
   });
 });

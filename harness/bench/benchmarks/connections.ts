@@ -50,8 +50,9 @@ export const connections: Benchmark = {
     const wanted = settings.connections ?? (settings.quick ? 500 : 10_000);
     const notes: string[] = [];
     let count = wanted;
-    if (limits.openFiles !== undefined && count + SPARE_FDS > limits.openFiles) {
-      count = limits.openFiles - SPARE_FDS;
+    const registrations = settings.quick ? 10 : 100;
+    if (limits.openFiles !== undefined && count + registrations + SPARE_FDS > limits.openFiles) {
+      count = limits.openFiles - registrations - SPARE_FDS;
       notes.push(`Only ${count} connections, not ${wanted}: the open-files limit (ulimit -n) is ${limits.openFiles}, and the server holds one descriptor per connection.`);
     }
     if (limits.ephemeralPorts !== undefined && count > limits.ephemeralPorts - 1000) {
@@ -61,7 +62,6 @@ export const connections: Benchmark = {
     // Every client logs in, unless told otherwise; the registrations are timed on connections of
     // their own, opened beside them.
     const logins = Math.min(count, settings.logins ?? count);
-    const registrations = settings.quick ? 10 : 100;
     const opened = count + registrations;
     const generators = Math.max(settings.generators, Math.ceil(opened / PER_GENERATOR));
     const idleMs = settings.quick ? QUICK_IDLE_WINDOW_MS : IDLE_WINDOW_MS;
@@ -123,7 +123,7 @@ export const connections: Benchmark = {
     const last = steps.at(-1)!.usage;
     const rows: (string | number)[][] = [
       ['open-files limit (ulimit -n)', String(limits.openFiles ?? 'unknown'), '', ''],
-      ['connections (generator processes)', `${count} that log in, and ${registrations} that register (${generators})`, '10,000', ''],
+      ['connections (generator processes)', `${count}, ${logins} of them logging in, and ${registrations} more that register (${generators})`, '10,000', ''],
       ['offline scrypt of the accounts', `${logins} in ${round(made.ms / 1000, 2)} s (${round(made.ms / Math.max(1, logins), 2)} ms each on ${os.availableParallelism()} cores; 10,000 would take ${round((made.ms / Math.max(1, logins)) * 10, 1)} s)`, '', ''],
       ['accounts in the store', `${stored} (${round(storeBytes / 2 ** 20, 2)} MB as the benchmark writes it)`, '', ''],
     ];
