@@ -28,11 +28,6 @@ export interface RoomOptions {
 /** scrypt's cost for the room's new hashes: the tests' value (docs/protocol.md, lab 4). */
 export const BENCH_SCRYPT_N = 1024;
 
-/** The room's limits the benchmarks count with (docs/protocol.md): the most names a welcome lists (lab 3), */
-export const MAX_LISTED_NAMES = 1000;
-/** and the largest room whose joins and leaves are announced (lab 6). */
-export const MAX_ANNOUNCED_ROOM = 1000;
-
 export const servers: Record<ServerKind, ServerProgram> = {
   room: {
     kind: 'room',

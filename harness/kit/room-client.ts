@@ -12,6 +12,11 @@ import { Direction, clientHello, finishHello, fingerprint, newEphemeral } from '
 
 export type RoomMessage = { type: string } & Record<string, unknown>;
 
+/** The most names a `welcome` or a `who` lists; past it, `more` says how many others are here (docs/protocol.md, lab 3). */
+export const MAX_LISTED_NAMES = 1000;
+/** The largest room whose joins and leaves are announced, counting who comes or goes (docs/protocol.md, lab 6). */
+export const MAX_ANNOUNCED_ROOM = 1000;
+
 const DEFAULT_WAIT_MS = 3000;
 
 export class RoomClient {

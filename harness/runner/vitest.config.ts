@@ -18,10 +18,11 @@ const kitHarness = fileURLToPath(new URL('..', import.meta.url)).replaceAll('\\'
 /**
  * Vitest keeps the harness's compiled TypeScript here between runs, so a lab run does not
  * compile the test kit again each time (about a quarter of a second of every run). The learner's
- * code is not in it: their program runs as its own process. Inside node_modules, so `npm ci`
- * clears it. Used only where it can be written: a failed write would fail the run's imports.
+ * code is not in it: their program runs as its own process. In the kit's cache folder, beside
+ * the compiled commands (harness/cli/launch.mjs), which `npm ci` clears. Used only where it can
+ * be written: a failed write would fail the run's imports.
  */
-const moduleCache = fileURLToPath(new URL('../../node_modules/.socketlab-vitest-cache', import.meta.url));
+const moduleCache = fileURLToPath(new URL('../../node_modules/.cache/socketlab/vitest', import.meta.url));
 function writable(dir: string): boolean {
   try {
     mkdirSync(dir, { recursive: true });

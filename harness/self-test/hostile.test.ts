@@ -19,7 +19,7 @@ import { within } from '../kit/failure.ts';
 import { frame, header } from '../kit/frames.ts';
 import { churn } from '../kit/load.ts';
 import { LearnerProgram } from '../kit/program.ts';
-import type { RoomClient } from '../kit/room-client.ts';
+import { MAX_ANNOUNCED_ROOM, MAX_LISTED_NAMES, type RoomClient } from '../kit/room-client.ts';
 import { clientHello, newEphemeral } from '../kit/secure-channel.ts';
 import { Transcript } from '../kit/transcript.ts';
 import { PASSWORD, RoomUnderTest, extended, hostileTarget, mib } from '../hostile/room-under-test.ts';
@@ -345,8 +345,6 @@ describe('a crowd', () => {
   let room: RoomUnderTest;
   const current = () => room;
   const crowd = size(1_010, 3_000);
-  const LISTED = 1000;
-  const ANNOUNCED_ROOM = 1000;
   let members: string[] = [];
   beforeAll(async () => {
     // The crowd's accounts are written into users.json before the start: registering thousands
@@ -360,7 +358,7 @@ describe('a crowd', () => {
   }, 60_000);
   afterAll(() => room?.stop());
 
-  attack(`${crowd} members with names of 20 characters: a welcome or a who lists ${LISTED} and says how many more; past ${ANNOUNCED_ROOM} members, nobody is told of each join and leave`, current, async (room) => {
+  attack(`${crowd} members with names of 20 characters: a welcome or a who lists ${MAX_LISTED_NAMES} and says how many more; past ${MAX_ANNOUNCED_ROOM} members, nobody is told of each join and leave`, current, async (room) => {
     const joined: RoomClient[] = [];
     // The welcome to whoever came last (logins in a batch finish in any order): the fullest room.
     let welcome: Record<string, unknown> = {};
@@ -378,18 +376,18 @@ describe('a crowd', () => {
         for (const answer of welcomes) if (!welcome.present || more(answer) > more(welcome)) welcome = answer;
       }
       const inRoom = crowd + 2; // and the honest pair
-      expect([(welcome.present as string[]).length, welcome.more], 'names listed and "more" in the last welcome').toEqual([LISTED, inRoom - LISTED]);
+      expect([(welcome.present as string[]).length, welcome.more], 'names listed and "more" in the last welcome').toEqual([MAX_LISTED_NAMES, inRoom - MAX_LISTED_NAMES]);
       room.listener.send({ type: 'who' });
       const who = await room.listener.expectAnswer('who', 'the answer to the listener\'s "who" in the crowd', 10_000);
       expect((who.present as string[]).slice(0, 2), 'the first names of the "who": the first to join').toEqual([room.talker.label, room.listener.label]);
-      expect([(who.present as string[]).length, who.more], 'names listed and "more" in the "who"').toEqual([LISTED, inRoom - LISTED]);
+      expect([(who.present as string[]).length, who.more], 'names listed and "more" in the "who"').toEqual([MAX_LISTED_NAMES, inRoom - MAX_LISTED_NAMES]);
     } finally {
       for (const client of joined) client.destroy();
     }
     // The listener heard of the first arrivals, while the room had room for notices (the honest
     // pair came first), and hears of the last departures, as many: the last one leaves the room
     // to the pair, itself again (the health checks that follow allow seconds, not the crowd).
-    const announced = ANNOUNCED_ROOM - 2;
+    const announced = MAX_ANNOUNCED_ROOM - 2;
     const departures = (async () => {
       for (let i = 0; i < announced; i++) await room.listener.next((message) => message.type === 'left', `departure notice ${i + 1} of ${announced}`, 60_000);
     })();

@@ -18,7 +18,7 @@ import { cli, type CliOptions } from './cli-process.ts';
 import { processesMentioning } from './leftovers.ts';
 
 const launcher = (name: string) => path.join(repoRoot, 'harness', 'cli', `${name}.ts`);
-/** Two node processes start (launcher, then program with tsx): slow on a loaded machine. */
+/** Two node processes start (the launcher, then the compiled program): slow on a loaded machine. */
 const START_MS = 20_000;
 /** A message from one client's stdin to another's stdout, both on loopback. */
 const RELAY_MS = 10_000;

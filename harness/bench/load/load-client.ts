@@ -8,7 +8,8 @@
 import net from 'node:net';
 import { within } from '../../kit/failure.ts';
 import { clientHello, finishHello, newEphemeral, open, seal } from '../../kit/secure-channel.ts';
-import { MAX_ANNOUNCED_ROOM, type WireProtocol } from '../servers-under-test.ts';
+import { MAX_ANNOUNCED_ROOM } from '../../kit/room-client.ts';
+import type { WireProtocol } from '../servers-under-test.ts';
 import { FrameReader, frameOf } from './frame-reader.ts';
 import type { ClientSpec } from './messages.ts';
 
