@@ -105,7 +105,7 @@ export const connections: Benchmark = {
       await stage(`${opened} TCP connections accepted`, 'tcp');
       await stage(`${opened} handshakes`, 'handshake');
       await stage(`${logins} logins`, 'enter');
-      if (registrations) await stage(`${registrations} registrations`, 'register');
+      await stage(`${registrations} registrations`, 'register');
       // What an idle room of this size holds once it has settled: V8 gives back the heap the
       // logins' traffic grew only after a while of idleness. A window, then one reading.
       settings.progress(`connections: the room idle for ${idleMs / 1000} s`);
