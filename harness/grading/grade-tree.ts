@@ -1,14 +1,13 @@
-// Grades one implementation tree (labs/, solutions/, a student's isolated copy): runs each
-// selected lab's hidden scenarios with the kit's runner, several labs at once. A lab with no
+// Grades one implementation tree (labs/, solutions/, a student's isolated copy): runs the
+// selected labs' hidden scenarios with the kit's runner, several labs at once. A lab with no
 // scenarios yet, or whose program file the tree lacks, gets a result without a run, so every
 // selected lab appears in every report in the same shape.
 
 import { existsSync } from 'node:fs';
 import { entryIn, type Lab } from '../manifest.ts';
 import type { LabResult } from '../runner/results.ts';
-import { DEFAULT_CAP_MS, runLab } from '../runner/run-lab.ts';
+import { DEFAULT_CAP_MS, runLabs } from '../runner/run-lab.ts';
 import { noExtras, type Extras } from './extra-scenarios.ts';
-import { mapPool } from './pool.ts';
 
 /** How a lab's grading went, apart from its score. */
 export type LabOutcome = 'ran' | 'no-scenarios' | 'missing' | 'timed-out' | 'run-error';
@@ -31,21 +30,23 @@ export interface GradeOptions {
   signal?: AbortSignal;
 }
 
-/** Resolves with one grade per lab, in teaching order; labs skipped after an abort are left out. */
+/**
+ * Resolves with one grade per lab, in teaching order. The labs that can run, run together in
+ * one supervised vitest (`jobs` at a time), which starts once for the tree, not once per lab.
+ * Ctrl+C stops them all: the labs that had not finished get the run's "interrupted" error.
+ */
 export async function gradeTree({ target, labs, extras = noExtras, capMs = DEFAULT_CAP_MS, jobs = 1, signal }: GradeOptions): Promise<LabGrade[]> {
-  const grades = await mapPool(labs, jobs, (manifestLab) => gradeLab(extras.extend(manifestLab), target, extras.testsFor(manifestLab), capMs, signal), signal);
-  return grades.filter((g): g is LabGrade => g !== undefined);
-}
-
-async function gradeLab(lab: Lab, target: string, extraTests: string[], capMs: number, signal?: AbortSignal): Promise<LabGrade> {
-  if (!lab.scenarios.length) return { lab, outcome: 'no-scenarios', result: notRun(lab, target, undefined) };
-  const entry = entryIn(target, lab);
-  // Running a missing program would fail every scenario with a start error: say it plainly instead.
-  if (!existsSync(entry)) return { lab, outcome: 'missing', result: notRun(lab, target, `There is no ${lab.folder}/${lab.entry} in this tree.`) };
-  const result = await runLab({ lab, target, capMs, extraTests, ...(signal ? { signal } : {}) });
-  // The runner stops a run at its cap and says so in runError; the duration tells the cap apart from a crash.
-  const outcome: LabOutcome = !result.runError ? 'ran' : result.durationMs >= capMs ? 'timed-out' : 'run-error';
-  return { lab, outcome, result };
+  const graded = labs.map((manifestLab) => extras.extend(manifestLab));
+  const toRun = graded.filter((lab) => lab.scenarios.length && existsSync(entryIn(target, lab)));
+  const results = toRun.length ? await runLabs({ labs: toRun.map((lab) => ({ lab, extraTests: extras.testsFor(lab) })), target, capMs, workers: jobs, ...(signal ? { signal } : {}) }) : [];
+  return graded.map((lab): LabGrade => {
+    if (!lab.scenarios.length) return { lab, outcome: 'no-scenarios', result: notRun(lab, target, undefined) };
+    const result = results[toRun.indexOf(lab)];
+    // Running a missing program would fail every scenario with a start error: say it plainly instead.
+    if (!result) return { lab, outcome: 'missing', result: notRun(lab, target, `There is no ${lab.folder}/${lab.entry} in this tree.`) };
+    const outcome: LabOutcome = !result.runError ? 'ran' : result.timedOut ? 'timed-out' : 'run-error';
+    return { lab, outcome, result };
+  });
 }
 
 /** A lab that was not run. Its scenarios fail (not "error"): a missing program is the tree's fault, not the harness's. */

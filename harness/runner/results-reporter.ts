@@ -1,8 +1,12 @@
 // A vitest reporter that writes what happened to each scenario, raw, to the file named by
 // SOCKETLAB_RESULTS. It prints nothing: run-lab.ts merges this with the manifest, and the
 // CLI decides what the learner sees.
+//
+// The file is written again as each test file (one lab, or an instructor's extra file) ends,
+// not once at the end of the run: when a run of several labs is stopped at its cap, the labs
+// that had finished keep their results.
 
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 import type { ConnectionRecord } from '../kit/transcript.ts';
 import type { FailureReport } from './results.ts';
@@ -18,31 +22,69 @@ export interface RawScenario {
   connections?: ConnectionRecord[];
 }
 
-export interface RawRun {
+/** One test file that ran to its end. */
+export interface RawModule {
+  /** The test file's absolute path, as vitest names it. */
+  file: string;
   scenarios: RawScenario[];
   loadErrors: string[];
+  /** From the file's start (its import included) to its end. */
+  durationMs: number;
+}
+
+export interface RawRun {
+  modules: RawModule[];
 }
 
 export default class ResultsReporter implements Reporter {
-  onTestRunEnd(modules: readonly TestModule[]): void {
-    const run: RawRun = { scenarios: [], loadErrors: [] };
-    for (const module of modules) {
-      for (const error of module.errors()) run.loadErrors.push(error.stack ?? error.message);
-      for (const testCase of module.children.allTests()) {
-        const result = testCase.result();
-        const { failure, transcript } = testCase.meta();
-        const error = result.errors?.[0]?.message;
-        run.scenarios.push({
-          id: testCase.name,
-          state: result.state,
-          durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
-          ...(failure ? { failure } : {}),
-          ...(error ? { error } : {}),
-          ...(transcript ? { connections: transcript } : {}),
-        });
-      }
-    }
-    const file = process.env.SOCKETLAB_RESULTS;
-    if (file) writeFileSync(file, JSON.stringify(run));
+  private readonly run: RawRun = { modules: [] };
+  /** When each test file was handed to a worker: its wall time runs from there to its end. */
+  private readonly queuedAt = new Map<string, number>();
+
+  onTestModuleQueued(module: TestModule): void {
+    this.queuedAt.set(module.moduleId, performance.now());
   }
+
+  onTestModuleEnd(module: TestModule): void {
+    this.record([module]);
+  }
+
+  /** A file that could not even be collected may never end on its own: the run's end lists it. */
+  onTestRunEnd(modules: readonly TestModule[]): void {
+    this.record(modules.filter((module) => !this.run.modules.some((raw) => raw.file === module.moduleId)));
+  }
+
+  private record(modules: readonly TestModule[]): void {
+    if (!modules.length) return;
+    this.run.modules.push(...modules.map((module) => rawModule(module, this.queuedAt.get(module.moduleId))));
+    const file = process.env.SOCKETLAB_RESULTS;
+    if (!file) return;
+    // Written beside, then renamed: a run killed mid-write leaves the previous file whole.
+    writeFileSync(`${file}.partial`, JSON.stringify(this.run));
+    renameSync(`${file}.partial`, file);
+  }
+}
+
+function rawModule(module: TestModule, queuedAt: number | undefined): RawModule {
+  const scenarios: RawScenario[] = [];
+  for (const testCase of module.children.allTests()) {
+    const result = testCase.result();
+    const { failure, transcript } = testCase.meta();
+    const error = result.errors?.[0]?.message;
+    scenarios.push({
+      id: testCase.name,
+      state: result.state,
+      durationMs: Math.round(testCase.diagnostic()?.duration ?? 0),
+      ...(failure ? { failure } : {}),
+      ...(error ? { error } : {}),
+      ...(transcript ? { connections: transcript } : {}),
+    });
+  }
+  return {
+    file: module.moduleId,
+    scenarios,
+    loadErrors: module.errors().map((error) => error.stack ?? error.message),
+    // Not diagnostic().duration: that adds up the scenarios, which overlap.
+    durationMs: queuedAt === undefined ? 0 : Math.round(performance.now() - queuedAt),
+  };
 }

@@ -37,6 +37,8 @@ export interface LabResult {
   scenarios: ScenarioResult[];
   /** Set when the run as a whole failed: the tests could not load, or the run hit its cap. */
   runError?: string;
+  /** Set when the run was stopped at its wall-clock cap before this lab's tests ended. */
+  timedOut?: true;
   durationMs: number;
 }
 

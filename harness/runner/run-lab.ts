@@ -1,6 +1,6 @@
-// Runs one lab's hidden scenarios against one implementation tree, as a supervisor:
-// vitest runs in its own process (group), under a wall-clock cap, and whatever happens
-// (a pass, a hang, Ctrl+C) every process the run started is gone when this returns.
+// Runs the hidden scenarios of one lab, or of several, against one implementation tree, as a
+// supervisor: vitest runs in its own process (group), under a wall-clock cap, and whatever
+// happens (a pass, a hang, Ctrl+C) every process the run started is gone when this returns.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +14,8 @@ import type { RawRun, RawScenario } from './results-reporter.ts';
 
 /** Vitest's own command, run by this process's Node (no npx, no shell: the same on every OS). */
 export const vitestBin = path.join(path.dirname(fileURLToPath(import.meta.resolve('vitest/package.json'))), 'vitest.mjs');
-const configFile = path.join('harness', 'runner', 'vitest.config.ts');
+/** What the supervised process runs: vitest, configured for lab runs (plain JS, no loader needed). */
+const startVitest = path.join(repoRoot, 'harness', 'runner', 'start-vitest.mjs');
 /** A whole lab run may take this long before the supervisor stops it. */
 export const DEFAULT_CAP_MS = 60_000;
 
@@ -38,54 +39,105 @@ export interface RunOptions {
   runDir?: string;
 }
 
-export async function runLab({ lab, target, capMs = DEFAULT_CAP_MS, signal, extraTests = [], only, keepTranscripts = false, runDir: givenRunDir }: RunOptions): Promise<LabResult> {
+export async function runLab({ lab, extraTests = [], ...options }: RunOptions): Promise<LabResult> {
+  const [result] = await runLabs({ ...options, labs: [{ lab, extraTests }] });
+  return result!;
+}
+
+/** One lab of a run of several, with the instructor's private test files that belong to it. */
+export interface LabInRun {
+  lab: Lab;
+  extraTests?: string[];
+}
+
+export interface RunLabsOptions extends Omit<RunOptions, 'lab' | 'extraTests'> {
+  labs: readonly LabInRun[];
+  /** Labs run at the same time (each in a worker of the one vitest). */
+  workers?: number;
+}
+
+/**
+ * Runs several labs against one tree in one supervised vitest: vitest starts once, not once per
+ * lab (half a second of CPU each time). The cap is per lab, so the run's cap is the time the
+ * labs would take one after the other on each worker. A lab the run did not finish (the cap, a
+ * crash, Ctrl+C) gets the run's error; the labs that finished before keep their results.
+ */
+export async function runLabs({ labs, target, capMs = DEFAULT_CAP_MS, signal, only, keepTranscripts = false, runDir: givenRunDir, workers = 1 }: RunLabsOptions): Promise<LabResult[]> {
   const started = performance.now();
   const runDir = givenRunDir ?? mkdtempSync(path.join(os.tmpdir(), 'socketlab-run-'));
   const resultsFile = path.join(runDir, 'results.json');
+  const testFiles = labs.map(({ lab, extraTests = [] }) => [path.join(repoRoot, lab.tests), ...extraTests]);
+  const runWorkers = Math.max(1, Math.min(workers, labs.length));
   try {
-    const runError = await superviseVitest(lab, target, runDir, resultsFile, capMs, signal, extraTests, { only, keepTranscripts });
-    const raw = readRaw(resultsFile);
-    const loadError = raw?.loadErrors.length ? `The tests could not load:\n${raw.loadErrors.join('\n')}` : undefined;
-    return {
-      lab: lab.number,
-      slug: lab.slug,
-      title: lab.title,
-      target,
-      scenarios: merge(lab, raw?.scenarios ?? [], runError ?? loadError, only),
-      ...(runError || loadError ? { runError: runError ?? loadError } : {}),
-      durationMs: Math.round(performance.now() - started),
-    };
+    const plan: RunPlan = { files: testFiles.flat(), ...(only ? { only } : {}), workers: runWorkers };
+    const runCapMs = capMs * Math.ceil(labs.length / runWorkers);
+    const overCap =
+      labs.length === 1
+        ? `The lab run did not finish within ${capMs / 1000} s and was stopped.`
+        : `The run of ${labs.length} labs (${capMs / 1000} s each, ${runWorkers} at a time) did not finish within ${runCapMs / 1000} s and was stopped.`;
+    const run = await superviseVitest(plan, target, runDir, resultsFile, { capMs: runCapMs, overCap }, signal, keepTranscripts);
+    const modules = readRaw(resultsFile)?.modules ?? [];
+    const elapsed = Math.round(performance.now() - started);
+    return labs.map(({ lab }, index) => {
+      const files = new Set(testFiles[index]!.map(samePath));
+      const own = modules.filter((module) => files.has(samePath(module.file)));
+      // A lab is complete when each of its test files ended; otherwise the run's error is its error.
+      const complete = own.length === files.size;
+      const loadErrors = own.flatMap((module) => module.loadErrors);
+      const loadError = loadErrors.length ? `The tests could not load:\n${loadErrors.join('\n')}` : undefined;
+      const labError = (complete ? undefined : (run.verdict ?? `The test runner ended before this lab's tests did.\n${run.output}`)) ?? loadError;
+      const timedOut = !complete && run.capped;
+      return {
+        lab: lab.number,
+        slug: lab.slug,
+        title: lab.title,
+        target,
+        scenarios: merge(lab, own.flatMap((module) => module.scenarios), labError, only),
+        ...(labError ? { runError: labError } : {}),
+        ...(timedOut ? { timedOut } : {}),
+        // Alone in its run, a lab's time is the run's, from start to sweep, as a learner waits for it.
+        durationMs: labs.length === 1 || !complete ? elapsed : own.reduce((sum, module) => sum + module.durationMs, 0),
+      };
+    });
   } finally {
     if (!givenRunDir) rmSync(runDir, { recursive: true, force: true });
   }
 }
 
-/** Resolves with an error sentence when the run did not end on its own, else undefined. */
-function superviseVitest(
-  lab: Lab,
-  target: string,
-  runDir: string,
-  resultsFile: string,
-  capMs: number,
-  signal?: AbortSignal,
-  extraTests: string[] = [],
-  selection: Pick<RunOptions, 'only' | 'keepTranscripts'> = {},
-): Promise<string | undefined> {
+/** What start-vitest.mjs runs (SOCKETLAB_RUN_PLAN). */
+interface RunPlan {
+  files: string[];
+  only?: string[];
+  workers: number;
+}
+
+/** Vitest names files with forward slashes on every OS; compared as the OS spells them. */
+const samePath = (file: string) => path.normalize(file);
+
+/** How a supervised run ended. */
+interface RunEnd {
+  /** An error sentence when the run did not end on its own. */
+  verdict?: string;
+  /** True when that was the cap. */
+  capped: boolean;
+  /** The tail of vitest's own output. */
+  output: string;
+}
+
+function superviseVitest(plan: RunPlan, target: string, runDir: string, resultsFile: string, { capMs, overCap }: { capMs: number; overCap: string }, signal: AbortSignal | undefined, keepTranscripts: boolean): Promise<RunEnd> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = {};
     // A lab run started from inside another vitest (the kit's self-test) must not inherit its worker state.
     for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('VITEST') && !key.startsWith('SOCKETLAB_')) env[key] = value;
     Object.assign(env, {
       SOCKETLAB_TARGET: target,
-      SOCKETLAB_TEST_FILE: path.join(repoRoot, lab.tests),
-      SOCKETLAB_EXTRA_TESTS: JSON.stringify(extraTests),
-      ...(selection.only ? { SOCKETLAB_ONLY: JSON.stringify(selection.only) } : {}),
-      ...(selection.keepTranscripts ? { SOCKETLAB_KEEP_TRANSCRIPTS: '1' } : {}),
+      SOCKETLAB_RUN_PLAN: JSON.stringify(plan),
+      ...(keepTranscripts ? { SOCKETLAB_KEEP_TRANSCRIPTS: '1' } : {}),
       SOCKETLAB_RESULTS: resultsFile,
       SOCKETLAB_RUN_DIR: runDir,
       NODE_ENV: 'test',
     });
-    const child = spawn(process.execPath, [vitestBin, 'run', '--config', configFile], {
+    const child = spawn(process.execPath, [startVitest], {
       cwd: repoRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -98,11 +150,15 @@ function superviseVitest(
     child.stderr.on('data', keep);
 
     let verdict: string | undefined;
+    let capped = false;
     const stop = (why: string) => {
       verdict ??= why;
       if (child.pid) killTree(child.pid);
     };
-    const timer = setTimeout(() => stop(`The lab run did not finish within ${capMs / 1000} s and was stopped.`), capMs);
+    const timer = setTimeout(() => {
+      capped = verdict === undefined;
+      stop(overCap);
+    }, capMs);
     const onAbort = () => stop('The lab run was interrupted.');
     signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -110,7 +166,7 @@ function superviseVitest(
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       if (!verdict && code !== 0 && code !== 1) verdict = `The test runner stopped unexpectedly (exit code ${code}).\n${output.trim()}`;
-      void sweep(runDir, child.pid).then(() => resolve(verdict));
+      void sweep(runDir, child.pid).then(() => resolve({ ...(verdict ? { verdict } : {}), capped, output: output.trim() }));
     });
   });
 }
