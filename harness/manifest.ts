@@ -30,6 +30,11 @@ export interface ScenarioSpec {
    * sends what may crash a wrong program (resets, garbage), which must not fail the others.
    */
   ownProgram?: boolean;
+  /**
+   * Most of this scenario is a wait on one of the program's own timers (a lockout, a timeout).
+   * It starts before the others, so that its wait overlaps their work instead of ending the run.
+   */
+  waitsOnTimer?: boolean;
 }
 
 export interface Lab {

@@ -50,8 +50,10 @@ const vitest = await createVitest(
     watch: false,
     // Threads, not processes: the harness's test code never runs the learner's code (their
     // program is a child process of its own), so a worker thread is as safe as a worker
-    // process and starts a tenth of a second sooner. Each test file (one lab) has a worker.
+    // process and starts a tenth of a second sooner. A worker runs lab after lab (a check)
+    // without loading the kit's modules again: their state is per scenario, not per module.
     pool: 'threads',
+    isolate: false,
     maxWorkers: plan.workers,
     // Each scenario starts its own copy of the learner's program, so scenarios can overlap:
     // a silent program costs one wait, not one wait per scenario. Four at a time keeps a

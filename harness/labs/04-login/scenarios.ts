@@ -33,6 +33,7 @@ export const loginScenarios: ScenarioSpec[] = [
     id: 'lockout',
     title: 'after 5 failed logins for a name, even the right password is refused for a while, also on a new connection; then it works again',
     hint: 'Count failed logins per name (in lower case) in one place for the whole server, not per connection. At MAX_FAILED_LOGINS, refuse every login for that name with "locked", without checking the password, until --lockout-ms have passed; then start again from zero.',
+    waitsOnTimer: true,
   },
   {
     id: 'second-session',

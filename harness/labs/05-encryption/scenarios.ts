@@ -71,6 +71,7 @@ export const encryptionScenarios: ScenarioSpec[] = [
     id: 'stalled-handshake',
     title: 'clients that connect and send nothing, or half a hello, are dropped once the handshake time is up, while the others chat undisturbed',
     hint: 'Start a timer (--handshake-timeout-ms) when a connection opens and clear it when the handshake is done. If it fires first, close the connection. Never wait for a hello in a way that holds up other clients.',
+    waitsOnTimer: true,
   },
   {
     id: 'message-sizes',

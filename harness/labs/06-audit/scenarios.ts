@@ -62,5 +62,6 @@ export const auditScenarios: ScenarioSpec[] = [
     id: 'stdin-closed',
     title: 'with its standard input closed, the server uses no CPU while idle, and still serves clients',
     hint: 'When the console\'s input ends (readline\'s \'close\'), stop reading it. A loop that keeps asking a closed input for a line spins at 100% CPU, as the original room did.',
+    waitsOnTimer: true,
   },
 ];
