@@ -81,7 +81,7 @@ export const grading: Benchmark = {
             rows,
             notes: [
               `Goal: a class of ${GOAL_CLASS} in ≤ ${GOAL_S} s: ${(size === GOAL_CLASS ? seconds : projected) <= GOAL_S ? 'met' : 'MISSED'}${size === GOAL_CLASS ? '' : ' (projected; npm run bench -- grading --class-size 50 for the real figure)'}.`,
-              `check grades ${os.availableParallelism()} submissions at once (--jobs defaults to the core count); each lab of each submission is a lab run as in the feedback benchmark.`,
+              `check grades ${os.availableParallelism()} submissions at once (--jobs defaults to the core count); each submission is one run of vitest for all its labs, one lab after another.`,
               wrong.length
                 ? `Graded unexpectedly (a solution failing, or a broken one passing): ${wrong.map((s) => `${s} (${unexpected[s]?.join(', ') || 'no failure recorded'})`).join('; ')}`
                 : 'Every solution passed and every broken lab 1 lost points, as expected.',
