@@ -41,7 +41,7 @@ const usage = `usage: npm run check -- [--target <folder> | --submissions <dir>]
   --points <file>        a JSON file of points per lab and scenario (see docs/instructors.md)
   --extra <dir>          private extra scenarios, run with each lab's own (see docs/instructors.md)
   --jobs <n>             labs (with --submissions: submissions) graded at once (default: ${cores}, the cores)
-  --cap <seconds>        wall-clock cap of one lab run (default: ${DEFAULT_CAP_MS / 1000})
+  --cap <seconds>        wall-clock cap of each lab (default: ${DEFAULT_CAP_MS / 1000})
   --strict               exit with status 1 when any scenario did not pass
   --json                 print results.json (with --submissions: gradebook.json) instead of the table`;
 

@@ -2,9 +2,9 @@
 // SOCKETLAB_RESULTS. It prints nothing: run-lab.ts merges this with the manifest, and the
 // CLI decides what the learner sees.
 //
-// The file is written again as each test file (one lab, or an instructor's extra file) ends,
-// not once at the end of the run: when a run of several labs is stopped at its cap, the labs
-// that had finished keep their results.
+// The file is written again as each test file (one lab, or an instructor's extra file) starts
+// and ends, not once at the end of the run: when a run of several labs is stopped at its cap,
+// the labs that had finished keep their results, and those that had not started can run again.
 
 import { renameSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
@@ -33,16 +33,20 @@ export interface RawModule {
 }
 
 export interface RawRun {
+  /** The test files handed to a worker so far, ended or not. */
+  started: string[];
   modules: RawModule[];
 }
 
 export default class ResultsReporter implements Reporter {
-  private readonly run: RawRun = { modules: [] };
+  private readonly run: RawRun = { started: [], modules: [] };
   /** When each test file was handed to a worker: its wall time runs from there to its end. */
   private readonly queuedAt = new Map<string, number>();
 
   onTestModuleQueued(module: TestModule): void {
     this.queuedAt.set(module.moduleId, performance.now());
+    this.run.started.push(module.moduleId);
+    this.write();
   }
 
   onTestModuleEnd(module: TestModule): void {
@@ -57,6 +61,10 @@ export default class ResultsReporter implements Reporter {
   private record(modules: readonly TestModule[]): void {
     if (!modules.length) return;
     this.run.modules.push(...modules.map((module) => rawModule(module, this.queuedAt.get(module.moduleId))));
+    this.write();
+  }
+
+  private write(): void {
     const file = process.env.SOCKETLAB_RESULTS;
     if (!file) return;
     // Written beside, then renamed: a run killed mid-write leaves the previous file whole.

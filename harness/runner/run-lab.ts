@@ -60,48 +60,65 @@ export interface RunLabsOptions extends Omit<RunOptions, 'lab' | 'extraTests'> {
  * Runs several labs against one tree in one supervised vitest: vitest starts once, not once per
  * lab (half a second of CPU each time). The cap is per lab, so the run's cap is the time the
  * labs would take one after the other on each worker. A lab the run did not finish (the cap, a
- * crash, Ctrl+C) gets the run's error; the labs that finished before keep their results.
+ * crash, Ctrl+C) gets the run's error; the labs that finished before keep their results. A lab
+ * that had not started when a lab before it used up the run's time gets a run of its own: one
+ * lab that hangs costs its own cap, not the labs after it.
  */
-export async function runLabs({ labs, target, capMs = DEFAULT_CAP_MS, signal, only, keepTranscripts = false, runDir: givenRunDir, workers = 1 }: RunLabsOptions): Promise<LabResult[]> {
+export async function runLabs(options: RunLabsOptions): Promise<LabResult[]> {
+  const runDir = options.runDir ?? mkdtempSync(path.join(os.tmpdir(), 'socketlab-run-'));
+  try {
+    const { results, notStarted } = await runOnce({ ...options, runDir });
+    if (notStarted.length === 0 || notStarted.length === options.labs.length || options.signal?.aborted) return results;
+    const again = await runLabs({ ...options, labs: notStarted.map((index) => options.labs[index]!), runDir });
+    notStarted.forEach((index, i) => (results[index] = again[i]!));
+    return results;
+  } finally {
+    if (!options.runDir) rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+/** One supervised vitest for `labs`; `notStarted` lists the labs it stopped at the cap before they began. */
+async function runOnce({ labs, target, capMs = DEFAULT_CAP_MS, signal, only, keepTranscripts = false, runDir, workers = 1 }: RunLabsOptions & { runDir: string }): Promise<{ results: LabResult[]; notStarted: number[] }> {
   const started = performance.now();
-  const runDir = givenRunDir ?? mkdtempSync(path.join(os.tmpdir(), 'socketlab-run-'));
   const resultsFile = path.join(runDir, 'results.json');
+  // A run again in the same folder starts from nothing: no results, no pids of the last run to sweep.
+  for (const file of [resultsFile, registryFile(runDir)]) rmSync(file, { force: true });
   const testFiles = labs.map(({ lab, extraTests = [] }) => [path.join(repoRoot, lab.tests), ...extraTests]);
   const runWorkers = Math.max(1, Math.min(workers, labs.length));
-  try {
-    const plan: RunPlan = { files: testFiles.flat(), ...(only ? { only } : {}), workers: runWorkers };
-    const runCapMs = capMs * Math.ceil(labs.length / runWorkers);
-    const overCap =
-      labs.length === 1
-        ? `The lab run did not finish within ${capMs / 1000} s and was stopped.`
-        : `The run of ${labs.length} labs (${capMs / 1000} s each, ${runWorkers} at a time) did not finish within ${runCapMs / 1000} s and was stopped.`;
-    const run = await superviseVitest(plan, target, runDir, resultsFile, { capMs: runCapMs, overCap }, signal, keepTranscripts);
-    const modules = readRaw(resultsFile)?.modules ?? [];
-    const elapsed = Math.round(performance.now() - started);
-    return labs.map(({ lab }, index) => {
-      const files = new Set(testFiles[index]!.map(samePath));
-      const own = modules.filter((module) => files.has(samePath(module.file)));
-      // A lab is complete when each of its test files ended; otherwise the run's error is its error.
-      const complete = own.length === files.size;
-      const loadErrors = own.flatMap((module) => module.loadErrors);
-      const loadError = loadErrors.length ? `The tests could not load:\n${loadErrors.join('\n')}` : undefined;
-      const labError = (complete ? undefined : (run.verdict ?? `The test runner ended before this lab's tests did.\n${run.output}`)) ?? loadError;
-      const timedOut = !complete && run.capped;
-      return {
-        lab: lab.number,
-        slug: lab.slug,
-        title: lab.title,
-        target,
-        scenarios: merge(lab, own.flatMap((module) => module.scenarios), labError, only),
-        ...(labError ? { runError: labError } : {}),
-        ...(timedOut ? { timedOut } : {}),
-        // Alone in its run, a lab's time is the run's, from start to sweep, as a learner waits for it.
-        durationMs: labs.length === 1 || !complete ? elapsed : own.reduce((sum, module) => sum + module.durationMs, 0),
-      };
-    });
-  } finally {
-    if (!givenRunDir) rmSync(runDir, { recursive: true, force: true });
-  }
+  const plan: RunPlan = { files: testFiles.flat(), ...(only ? { only } : {}), workers: runWorkers };
+  const runCapMs = capMs * Math.ceil(labs.length / runWorkers);
+  const overCap =
+    labs.length === 1
+      ? `The lab run did not finish within ${capMs / 1000} s and was stopped.`
+      : `The run of ${labs.length} labs (${capMs / 1000} s each, ${runWorkers} at a time) did not finish within ${runCapMs / 1000} s and was stopped.`;
+  const run = await superviseVitest(plan, target, runDir, resultsFile, { capMs: runCapMs, overCap }, signal, keepTranscripts);
+  const raw = readRaw(resultsFile);
+  const modules = raw?.modules ?? [];
+  const startedFiles = new Set((raw?.started ?? []).map(samePath));
+  const elapsed = Math.round(performance.now() - started);
+  const notStarted = run.capped ? testFiles.flatMap((files, index) => (files.some((file) => startedFiles.has(samePath(file))) ? [] : [index])) : [];
+  const results = labs.map(({ lab }, index): LabResult => {
+    const files = new Set(testFiles[index]!.map(samePath));
+    const own = modules.filter((module) => files.has(samePath(module.file)));
+    // A lab is complete when each of its test files ended; otherwise the run's error is its error.
+    const complete = own.length === files.size;
+    const loadErrors = own.flatMap((module) => module.loadErrors);
+    const loadError = loadErrors.length ? `The tests could not load:\n${loadErrors.join('\n')}` : undefined;
+    const labError = (complete ? undefined : (run.verdict ?? `The test runner ended before this lab's tests did.\n${run.output}`)) ?? loadError;
+    const timedOut = !complete && run.capped;
+    return {
+      lab: lab.number,
+      slug: lab.slug,
+      title: lab.title,
+      target,
+      scenarios: merge(lab, own.flatMap((module) => module.scenarios), labError, only),
+      ...(labError ? { runError: labError } : {}),
+      ...(timedOut ? { timedOut } : {}),
+      // Alone in its run, a lab's time is the run's, from start to sweep, as a learner waits for it.
+      durationMs: labs.length === 1 || !complete ? elapsed : own.reduce((sum, module) => sum + module.durationMs, 0),
+    };
+  });
+  return { results, notStarted };
 }
 
 /** What start-vitest.mjs runs (SOCKETLAB_RUN_PLAN). */

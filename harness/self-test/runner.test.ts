@@ -1,5 +1,5 @@
 // The runner with several labs in one run (how `npm run check` grades a tree): vitest starts
-// once for them all, and a lab stopped at the cap costs only itself, not the labs that ended.
+// once for them all, and a lab stopped at the cap costs only itself, not the other labs.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -38,6 +38,27 @@ test('labs that finished keep their verdicts when another lab of the run is stop
     expect(stuck).toMatchObject({ lab: 2, runError: `The run of 2 labs (${capMs / 1000} s each, 2 at a time) did not finish within ${capMs / 1000} s and was stopped.`, timedOut: true, scenarios: [{ id: 'waits forever', status: 'error' }] });
     expect(stuck!.durationMs).toBeGreaterThanOrEqual(capMs);
     expect(performance.now() - started).toBeLessThan(capMs + 10_000);
+    expect(describeProcesses(runProcesses(runDir)), 'processes left behind').toEqual([]);
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+  }
+});
+
+test('one worker: a lab that hangs uses up the run, and the labs it kept from starting get a run of their own', async () => {
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-run-'));
+  try {
+    const capMs = 3000;
+    // Vitest picks the order of the files: whichever goes first, the verdicts are the same.
+    const [stuck, quick] = await runLabs({
+      labs: [{ lab: standIn(2, 'never-ends.lab.ts', 'waits forever') }, { lab: standIn(1, 'quick.lab.ts', 'answers') }],
+      target: path.join(os.tmpdir(), 'no-tree-needed'),
+      capMs,
+      workers: 1,
+      runDir,
+    });
+    expect(quick).toMatchObject({ lab: 1, scenarios: [{ id: 'answers', status: 'pass' }] });
+    expect(quick!.runError).toBeUndefined();
+    expect(stuck).toMatchObject({ lab: 2, timedOut: true, scenarios: [{ id: 'waits forever', status: 'error' }] });
     expect(describeProcesses(runProcesses(runDir)), 'processes left behind').toEqual([]);
   } finally {
     rmSync(runDir, { recursive: true, force: true });
