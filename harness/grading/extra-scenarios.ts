@@ -4,8 +4,8 @@
 //   <dir>/01-echo/scenarios.ts    export const scenarios: ScenarioSpec[] = [...]  (import types only)
 //   <dir>/01-echo/*.lab.ts        defineLab({ ...findLab('echo')!, scenarios }, { id: async (ctx) => … })
 //
-// The test files import the kit as 'socketlab/harness/…' (an alias the runner's vitest config
-// sets), so they work wherever the folder lives. Scenario specs are loaded here too, because
+// The test files import the kit as 'socketlab/harness/…' (an alias the runner sets, in
+// harness/runner/start-vitest.mjs), so they work wherever the folder lives. Scenario specs are loaded here too, because
 // the grader must know every scenario (title, points, order) before the run reports on it.
 
 import { existsSync, readdirSync, statSync } from 'node:fs';

@@ -2,9 +2,10 @@
 // SOCKETLAB_RESULTS. It prints nothing: run-lab.ts merges this with the manifest, and the
 // CLI decides what the learner sees.
 //
-// The file is written again as each test file (one lab, or an instructor's extra file) starts
-// and ends, not once at the end of the run: when a run of several labs is stopped at its cap,
-// the labs that had finished keep their results, and those that had not started can run again.
+// The file is written again as each test file (one lab, or an instructor's extra file) ends,
+// not once at the end of the run: when a run of several labs is stopped, the labs that had
+// finished keep their results. And it says on stdout when each file starts and ends, so the
+// supervisor can give each file its own wall-clock cap.
 
 import { renameSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
@@ -33,24 +34,26 @@ export interface RawModule {
 }
 
 export interface RawRun {
-  /** The test files handed to a worker so far, ended or not. */
-  started: string[];
   modules: RawModule[];
 }
 
+/** Starts the lines that tell the supervisor (run-lab.ts) a test file started or ended. */
+export const PROGRESS_MARK = '\u0000socketlab-file';
+export type FileProgress = { event: 'started' | 'ended'; file: string };
+
 export default class ResultsReporter implements Reporter {
-  private readonly run: RawRun = { started: [], modules: [] };
+  private readonly run: RawRun = { modules: [] };
   /** When each test file was handed to a worker: its wall time runs from there to its end. */
   private readonly queuedAt = new Map<string, number>();
 
   onTestModuleQueued(module: TestModule): void {
     this.queuedAt.set(module.moduleId, performance.now());
-    this.run.started.push(module.moduleId);
-    this.write();
+    tell({ event: 'started', file: module.moduleId });
   }
 
   onTestModuleEnd(module: TestModule): void {
     this.record([module]);
+    tell({ event: 'ended', file: module.moduleId });
   }
 
   /** A file that could not even be collected may never end on its own: the run's end lists it. */
@@ -67,10 +70,25 @@ export default class ResultsReporter implements Reporter {
   private write(): void {
     const file = process.env.SOCKETLAB_RESULTS;
     if (!file) return;
-    // Written beside, then renamed: a run killed mid-write leaves the previous file whole.
-    writeFileSync(`${file}.partial`, JSON.stringify(this.run));
-    renameSync(`${file}.partial`, file);
+    const text = JSON.stringify(this.run);
+    try {
+      // Written beside, then renamed: a run killed mid-write leaves the previous file whole.
+      writeFileSync(`${file}.partial`, text);
+      renameSync(`${file}.partial`, file);
+    } catch {
+      // A rename refused (Windows, while a virus scanner holds the file): written in place. A
+      // reporter must not throw: the error would fail the lab's tests, not the write.
+      try {
+        writeFileSync(file, text);
+      } catch {
+        // Nothing more to try; the supervisor reports the lab as not finished.
+      }
+    }
   }
+}
+
+function tell(progress: FileProgress): void {
+  process.stdout.write(`${PROGRESS_MARK}${JSON.stringify(progress)}\n`);
 }
 
 function rawModule(module: TestModule, queuedAt: number | undefined): RawModule {

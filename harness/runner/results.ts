@@ -35,7 +35,7 @@ export interface LabResult {
   /** The implementation folder that was tested (labs/, solutions/, …). */
   target: string;
   scenarios: ScenarioResult[];
-  /** Set when the run as a whole failed: the tests could not load, or the run hit its cap. */
+  /** Set when this lab's run failed: its tests could not load, it hit its cap, the run was interrupted. */
   runError?: string;
   /** Set when the run was stopped at its wall-clock cap before this lab's tests ended. */
   timedOut?: true;

@@ -6,17 +6,18 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { repoRoot, type Lab } from '../manifest.ts';
 import { isAlive, isWindows, killTree, registryFile, runProcesses } from '../kit/process-tree.ts';
 import type { LabResult, ScenarioResult } from './results.ts';
-import type { RawRun, RawScenario } from './results-reporter.ts';
+import { PROGRESS_MARK, type FileProgress, type RawRun, type RawScenario } from './results-reporter.ts';
 
 /** Vitest's own command, run by this process's Node (no npx, no shell: the same on every OS). */
 export const vitestBin = path.join(path.dirname(fileURLToPath(import.meta.resolve('vitest/package.json'))), 'vitest.mjs');
 /** What the supervised process runs: vitest, configured for lab runs (plain JS, no loader needed). */
 const startVitest = path.join(repoRoot, 'harness', 'runner', 'start-vitest.mjs');
-/** A whole lab run may take this long before the supervisor stops it. */
+/** Each lab's test file may take this long, from its start, before the supervisor stops the run. */
 export const DEFAULT_CAP_MS = 60_000;
 
 export interface RunOptions {
@@ -58,27 +59,30 @@ export interface RunLabsOptions extends Omit<RunOptions, 'lab' | 'extraTests'> {
 
 /**
  * Runs several labs against one tree in one supervised vitest: vitest starts once, not once per
- * lab (half a second of CPU each time). The cap is per lab, so the run's cap is the time the
- * labs would take one after the other on each worker. A lab the run did not finish (the cap, a
- * crash, Ctrl+C) gets the run's error; the labs that finished before keep their results. A lab
- * that had not started when a lab before it used up the run's time gets a run of its own: one
- * lab that hangs costs its own cap, not the labs after it.
+ * lab (half a second of CPU each time). Each test file has `capMs` from the moment it starts:
+ * a lab whose file goes past it is stopped and gets the cap's error (timedOut), the labs that
+ * had finished keep their results, and the others, stopped half-way or not started, run again
+ * without it. One lab that hangs costs its own cap, not the labs beside it.
  */
 export async function runLabs(options: RunLabsOptions): Promise<LabResult[]> {
+  if (options.labs.length === 0) return [];
   const runDir = options.runDir ?? mkdtempSync(path.join(os.tmpdir(), 'socketlab-run-'));
   try {
-    const { results, notStarted } = await runOnce({ ...options, runDir });
-    if (notStarted.length === 0 || notStarted.length === options.labs.length || options.signal?.aborted) return results;
-    const again = await runLabs({ ...options, labs: notStarted.map((index) => options.labs[index]!), runDir });
-    notStarted.forEach((index, i) => (results[index] = again[i]!));
+    const { results, again } = await runOnce({ ...options, runDir });
+    if (again.length === 0 || options.signal?.aborted) return results;
+    const rerun = await runLabs({ ...options, labs: again.map((index) => options.labs[index]!), runDir });
+    again.forEach((index, i) => (results[index] = rerun[i]!));
     return results;
   } finally {
     if (!options.runDir) rmSync(runDir, { recursive: true, force: true });
   }
 }
 
-/** One supervised vitest for `labs`; `notStarted` lists the labs it stopped at the cap before they began. */
-async function runOnce({ labs, target, capMs = DEFAULT_CAP_MS, signal, only, keepTranscripts = false, runDir, workers = 1 }: RunLabsOptions & { runDir: string }): Promise<{ results: LabResult[]; notStarted: number[] }> {
+/**
+ * One supervised vitest for `labs`. `again` lists the labs to run once more: those that were
+ * stopped because another lab went past its cap (never the lab that did, so runs get shorter).
+ */
+async function runOnce({ labs, target, capMs = DEFAULT_CAP_MS, signal, only, keepTranscripts = false, runDir, workers = 1 }: RunLabsOptions & { runDir: string }): Promise<{ results: LabResult[]; again: number[] }> {
   const started = performance.now();
   const resultsFile = path.join(runDir, 'results.json');
   // A run again in the same folder starts from nothing: no results, no pids of the last run to sweep.
@@ -86,26 +90,26 @@ async function runOnce({ labs, target, capMs = DEFAULT_CAP_MS, signal, only, kee
   const testFiles = labs.map(({ lab, extraTests = [] }) => [path.join(repoRoot, lab.tests), ...extraTests]);
   const runWorkers = Math.max(1, Math.min(workers, labs.length));
   const plan: RunPlan = { files: testFiles.flat(), ...(only ? { only } : {}), workers: runWorkers };
-  const runCapMs = capMs * Math.ceil(labs.length / runWorkers);
-  const overCap =
-    labs.length === 1
-      ? `The lab run did not finish within ${capMs / 1000} s and was stopped.`
-      : `The run of ${labs.length} labs (${capMs / 1000} s each, ${runWorkers} at a time) did not finish within ${runCapMs / 1000} s and was stopped.`;
-  const run = await superviseVitest(plan, target, runDir, resultsFile, { capMs: runCapMs, overCap }, signal, keepTranscripts);
-  const raw = readRaw(resultsFile);
-  const modules = raw?.modules ?? [];
-  const startedFiles = new Set((raw?.started ?? []).map(samePath));
+  const overCap = `The lab run did not finish within ${capMs / 1000} s and was stopped.`;
+  const runCapMs = capMs * labs.length;
+  const overRunCap = labs.length === 1 ? overCap : `The run of ${labs.length} labs did not finish within ${runCapMs / 1000} s (${capMs / 1000} s a lab) and was stopped.`;
+  const run = await superviseVitest(plan, target, runDir, resultsFile, { runCapMs, fileCapMs: capMs, overRunCap }, signal, keepTranscripts);
+  const modules = readRaw(resultsFile)?.modules ?? [];
   const elapsed = Math.round(performance.now() - started);
-  const notStarted = run.capped ? testFiles.flatMap((files, index) => (files.some((file) => startedFiles.has(samePath(file))) ? [] : [index])) : [];
+  const again: number[] = [];
   const results = labs.map(({ lab }, index): LabResult => {
+    // Alone in its run, a lab owns every file that ran (no path to compare, however it is spelled).
     const files = new Set(testFiles[index]!.map(samePath));
-    const own = modules.filter((module) => files.has(samePath(module.file)));
-    // A lab is complete when each of its test files ended; otherwise the run's error is its error.
+    const own = labs.length === 1 ? modules : modules.filter((module) => files.has(samePath(module.file)));
+    // A lab is complete when each of its test files ended.
     const complete = own.length === files.size;
+    const overran = [...run.overran].some((file) => labs.length === 1 || files.has(samePath(file)));
+    if (!complete && run.overran.size > 0 && !overran && !signal?.aborted) again.push(index);
     const loadErrors = own.flatMap((module) => module.loadErrors);
     const loadError = loadErrors.length ? `The tests could not load:\n${loadErrors.join('\n')}` : undefined;
-    const labError = (complete ? undefined : (run.verdict ?? `The test runner ended before this lab's tests did.\n${run.output}`)) ?? loadError;
-    const timedOut = !complete && run.capped;
+    const stopped = overran ? overCap : (run.verdict ?? `The test runner ended before this lab's tests did.\n${run.output}`);
+    const labError = (complete ? undefined : stopped) ?? loadError;
+    const timedOut = !complete && (overran || run.capped);
     return {
       lab: lab.number,
       slug: lab.slug,
@@ -118,30 +122,45 @@ async function runOnce({ labs, target, capMs = DEFAULT_CAP_MS, signal, only, kee
       durationMs: labs.length === 1 || !complete ? elapsed : own.reduce((sum, module) => sum + module.durationMs, 0),
     };
   });
-  return { results, notStarted };
+  return { results, again };
 }
 
-/** What start-vitest.mjs runs (SOCKETLAB_RUN_PLAN). */
+/** What start-vitest.mjs runs (SOCKETLAB_RUN_PLAN): `files` in this order. */
 interface RunPlan {
   files: string[];
   only?: string[];
   workers: number;
 }
 
-/** Vitest names files with forward slashes on every OS; compared as the OS spells them. */
-const samePath = (file: string) => path.normalize(file);
+/** Vitest names files with forward slashes (and an upper-case drive letter) on Windows; compared as the OS would. */
+const samePath = (file: string) => (isWindows ? path.normalize(file).toLowerCase() : path.normalize(file));
 
 /** How a supervised run ended. */
 interface RunEnd {
   /** An error sentence when the run did not end on its own. */
   verdict?: string;
-  /** True when that was the cap. */
+  /** True when the run as a whole went past its cap (vitest itself stuck, no file to blame). */
   capped: boolean;
+  /** Test files that went past their own cap: the run was stopped for them. */
+  overran: Set<string>;
   /** The tail of vitest's own output. */
   output: string;
 }
 
-function superviseVitest(plan: RunPlan, target: string, runDir: string, resultsFile: string, { capMs, overCap }: { capMs: number; overCap: string }, signal: AbortSignal | undefined, keepTranscripts: boolean): Promise<RunEnd> {
+/**
+ * Runs start-vitest.mjs under two caps: `fileCapMs` for each test file from its start (told by
+ * the reporter on stdout), and `runCapMs` for the whole run, a backstop for a vitest that never
+ * gets to a file at all.
+ */
+function superviseVitest(
+  plan: RunPlan,
+  target: string,
+  runDir: string,
+  resultsFile: string,
+  { runCapMs, fileCapMs, overRunCap }: { runCapMs: number; fileCapMs: number; overRunCap: string },
+  signal: AbortSignal | undefined,
+  keepTranscripts: boolean,
+): Promise<RunEnd> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = {};
     // A lab run started from inside another vitest (the kit's self-test) must not inherit its worker state.
@@ -162,28 +181,50 @@ function superviseVitest(plan: RunPlan, target: string, runDir: string, resultsF
       windowsHide: true,
     });
     let output = '';
-    const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-8192));
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
+    const keep = (text: string) => (output = (output + text).slice(-8192));
+    child.stderr.setEncoding('utf8').on('data', keep);
 
     let verdict: string | undefined;
     let capped = false;
+    const overran = new Set<string>();
     const stop = (why: string) => {
       verdict ??= why;
       if (child.pid) killTree(child.pid);
     };
-    const timer = setTimeout(() => {
+    const fileTimers = new Map<string, NodeJS.Timeout>();
+    const onProgress = ({ event, file }: FileProgress) => {
+      clearTimeout(fileTimers.get(file));
+      if (event === 'started') {
+        const timer = setTimeout(() => {
+          overran.add(file);
+          stop(`${path.basename(file)} did not finish within ${fileCapMs / 1000} s.`);
+        }, fileCapMs);
+        fileTimers.set(file, timer);
+      }
+    };
+    // The reporter's progress lines are the supervisor's; everything else is vitest's output.
+    createInterface({ input: child.stdout.setEncoding('utf8'), crlfDelay: Infinity }).on('line', (line) => {
+      if (!line.startsWith(PROGRESS_MARK)) return keep(`${line}\n`);
+      try {
+        onProgress(JSON.parse(line.slice(PROGRESS_MARK.length)) as FileProgress);
+      } catch {
+        keep(`${line}\n`);
+      }
+    });
+    const runTimer = setTimeout(() => {
       capped = verdict === undefined;
-      stop(overCap);
-    }, capMs);
+      stop(overRunCap);
+    }, runCapMs);
     const onAbort = () => stop('The lab run was interrupted.');
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
 
     child.once('exit', (code) => {
-      clearTimeout(timer);
+      clearTimeout(runTimer);
+      for (const timer of fileTimers.values()) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       if (!verdict && code !== 0 && code !== 1) verdict = `The test runner stopped unexpectedly (exit code ${code}).\n${output.trim()}`;
-      void sweep(runDir, child.pid).then(() => resolve({ ...(verdict ? { verdict } : {}), capped, output: output.trim() }));
+      void sweep(runDir, child.pid).then(() => resolve({ ...(verdict ? { verdict } : {}), capped, overran, output: output.trim() }));
     });
   });
 }

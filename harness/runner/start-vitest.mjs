@@ -19,6 +19,36 @@ const kitRoot = fileURLToPath(new URL('../..', import.meta.url));
 const kitHarness = fileURLToPath(new URL('..', import.meta.url)).replaceAll('\\', '/');
 /** @param {string} text */
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * A file's path as a glob that matches only itself: forward slashes (what vitest's globs take on
+ * every OS), and glob characters in folder names (a "(1)" in a download folder) escaped.
+ * @param {string} file
+ */
+const globOf = (file) => file.replaceAll('\\', '/').replace(/[()[\]{}!*?+@]/g, '\\$&');
+/** Files compared the way vitest names them: forward slashes; on Windows, any drive-letter case. @param {string} file */
+const comparable = (file) => (process.platform === 'win32' ? file.replaceAll('\\', '/').toLowerCase() : file);
+const planOrder = plan.files.map(comparable);
+
+/**
+ * Test files run in the plan's order (teaching order, each lab's extra files after it), not in
+ * vitest's default order, which comes from earlier runs' durations: a run of the same labs
+ * should start them the same way every time.
+ */
+class PlanOrder {
+  /** @param {import('vitest/node').TestSpecification[]} files */
+  async sort(files) {
+    const rank = (/** @type {import('vitest/node').TestSpecification} */ spec) => {
+      const index = planOrder.indexOf(comparable(spec.moduleId));
+      return index === -1 ? planOrder.length : index;
+    };
+    return [...files].sort((a, b) => rank(a) - rank(b));
+  }
+
+  /** @param {import('vitest/node').TestSpecification[]} files */
+  async shard(files) {
+    return files;
+  }
+}
 
 /**
  * Vitest keeps the harness's compiled TypeScript here between runs, so a lab run does not
@@ -44,7 +74,7 @@ const vitest = await createVitest(
   {
     config: false,
     root: kitRoot,
-    include: plan.files,
+    include: plan.files.map(globOf),
     // `--replay` runs chosen scenarios only; test names are scenario ids, matched whole.
     ...(plan.only ? { testNamePattern: new RegExp(`^(?:${plan.only.map(escapeRegExp).join('|')})$`) } : {}),
     watch: false,
@@ -58,7 +88,7 @@ const vitest = await createVitest(
     // Each scenario starts its own copy of the learner's program, so scenarios can overlap:
     // a silent program costs one wait, not one wait per scenario. Four at a time keeps a
     // 2-core machine responsive enough for the harness's bounds.
-    sequence: { concurrent: true, shuffle: false },
+    sequence: { concurrent: true, shuffle: false, sequencer: PlanOrder },
     maxConcurrency: 4,
     reporters: ['./harness/runner/results-reporter.ts'],
     experimental: { fsModuleCache: writable(moduleCache), fsModuleCachePath: moduleCache },
@@ -72,5 +102,8 @@ const vitest = await createVitest(
 try {
   await vitest.start();
 } finally {
+  // Anything still holding the process open after the run (a stray handle) gets teardownTimeout
+  // to let go, as `vitest run` does; the supervisor's cap is not meant for that.
+  setTimeout(() => process.exit(), 5_000).unref();
   await vitest.close();
 }

@@ -1,7 +1,7 @@
 // The runner with several labs in one run (how `npm run check` grades a tree): vitest starts
 // once for them all, and a lab stopped at the cap costs only itself, not the other labs.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
@@ -35,7 +35,7 @@ test('labs that finished keep their verdicts when another lab of the run is stop
     expect(quick!.durationMs).toBeLessThan(capMs);
     expect(quick!.timedOut).toBeUndefined();
     // The grader tells a cap from a crash by timedOut.
-    expect(stuck).toMatchObject({ lab: 2, runError: `The run of 2 labs (${capMs / 1000} s each, 2 at a time) did not finish within ${capMs / 1000} s and was stopped.`, timedOut: true, scenarios: [{ id: 'waits forever', status: 'error' }] });
+    expect(stuck).toMatchObject({ lab: 2, runError: `The lab run did not finish within ${capMs / 1000} s and was stopped.`, timedOut: true, scenarios: [{ id: 'waits forever', status: 'error' }] });
     expect(stuck!.durationMs).toBeGreaterThanOrEqual(capMs);
     expect(performance.now() - started).toBeLessThan(capMs + 10_000);
     expect(describeProcesses(runProcesses(runDir)), 'processes left behind').toEqual([]);
@@ -44,21 +44,23 @@ test('labs that finished keep their verdicts when another lab of the run is stop
   }
 });
 
-test('one worker: a lab that hangs uses up the run, and the labs it kept from starting get a run of their own', async () => {
+test('one worker: the lab that hangs is stopped at its cap, the lab it kept from starting runs after it, the lab before it is not run again', async () => {
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'socketlab-run-'));
   try {
     const capMs = 3000;
-    // Vitest picks the order of the files: whichever goes first, the verdicts are the same.
-    const [stuck, quick] = await runLabs({
-      labs: [{ lab: standIn(2, 'never-ends.lab.ts', 'waits forever') }, { lab: standIn(1, 'quick.lab.ts', 'answers') }],
+    // The files run in this order: the last lab can only get its verdict from a run of its own.
+    const [quick, stuck, after] = await runLabs({
+      labs: [{ lab: standIn(1, 'quick.lab.ts', 'answers') }, { lab: standIn(2, 'never-ends.lab.ts', 'waits forever') }, { lab: standIn(3, 'also-quick.lab.ts', 'answers too') }],
       target: path.join(os.tmpdir(), 'no-tree-needed'),
       capMs,
       workers: 1,
       runDir,
     });
     expect(quick).toMatchObject({ lab: 1, scenarios: [{ id: 'answers', status: 'pass' }] });
-    expect(quick!.runError).toBeUndefined();
-    expect(stuck).toMatchObject({ lab: 2, timedOut: true, scenarios: [{ id: 'waits forever', status: 'error' }] });
+    expect(readdirSync(runDir).filter((name) => name.startsWith('quick-ran-')), 'runs of the first lab').toHaveLength(1);
+    expect(stuck).toMatchObject({ lab: 2, timedOut: true, runError: `The lab run did not finish within ${capMs / 1000} s and was stopped.`, scenarios: [{ id: 'waits forever', status: 'error' }] });
+    expect(after).toMatchObject({ lab: 3, scenarios: [{ id: 'answers too', status: 'pass' }] });
+    expect(after!.runError).toBeUndefined();
     expect(describeProcesses(runProcesses(runDir)), 'processes left behind').toEqual([]);
   } finally {
     rmSync(runDir, { recursive: true, force: true });
