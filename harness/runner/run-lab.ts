@@ -89,7 +89,9 @@ async function runOnce({ labs, target, capMs = DEFAULT_CAP_MS, signal, only, kee
   for (const file of [resultsFile, registryFile(runDir)]) rmSync(file, { force: true });
   const testFiles = labs.map(({ lab, extraTests = [] }) => [path.join(repoRoot, lab.tests), ...extraTests]);
   const runWorkers = Math.max(1, Math.min(workers, labs.length));
-  const plan: RunPlan = { files: testFiles.flat(), ...(only ? { only } : {}), workers: runWorkers };
+  // The labs with the most scenarios start first: the short ones then fill the workers' last gaps.
+  const longestFirst = testFiles.map((files, index) => ({ files, scenarios: labs[index]!.lab.scenarios.length })).sort((a, b) => b.scenarios - a.scenarios);
+  const plan: RunPlan = { files: longestFirst.flatMap(({ files }) => files), ...(only ? { only } : {}), workers: runWorkers };
   const overCap = `The lab run did not finish within ${capMs / 1000} s and was stopped.`;
   const runCapMs = capMs * labs.length;
   const overRunCap = labs.length === 1 ? overCap : `The run of ${labs.length} labs did not finish within ${runCapMs / 1000} s (${capMs / 1000} s a lab) and was stopped.`;

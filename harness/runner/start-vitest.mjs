@@ -30,7 +30,7 @@ const comparable = (file) => (process.platform === 'win32' ? file.replaceAll('\\
 const planOrder = plan.files.map(comparable);
 
 /**
- * Test files run in the plan's order (teaching order, each lab's extra files after it), not in
+ * Test files run in the plan's order (the runner's choice, each lab's extra files after it), not in
  * vitest's default order, which comes from earlier runs' durations: a run of the same labs
  * should start them the same way every time.
  */
