@@ -16,12 +16,13 @@
 // - an inline source map, used with `--enable-source-maps`, makes stack traces name the
 //   learner's .ts files and lines.
 
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, formatMessages, stop, type BuildOptions, type Message, type Plugin } from 'esbuild';
+import { writeJsonAtomic } from './json-file.ts';
 import { isAlive } from './process-tree.ts';
 
 const guardSource = fileURLToPath(new URL('./child-guard.ts', import.meta.url));
@@ -182,9 +183,7 @@ export async function compileCommand(entry: string, cacheDir: string): Promise<s
   const inputs = new Map<string, number>();
   noteInputs([...Object.keys(result.metafile.inputs), ...compiledWith], path.dirname(entry), builtFrom, inputs);
   const record: CommandRecord = { output: path.join(outdir, `${name}.mjs`), inputs: Object.fromEntries(inputs) };
-  const recordFile = path.join(cacheDir, `${name}.json`);
-  writeFileSync(`${outdir}.json`, JSON.stringify(record));
-  renameSync(`${outdir}.json`, recordFile);
+  writeJsonAtomic(path.join(cacheDir, `${name}.json`), record);
   removeOlderCopies(cacheDir, name, outdir);
   return record.output;
 }

@@ -6,7 +6,8 @@ import { renameSync } from 'node:fs';
 import path from 'node:path';
 import type { Lab } from '../manifest.ts';
 import { passed, type LabResult } from '../runner/results.ts';
-import { readJsonIfPresent, stateDir, writeJsonAtomic } from './state-dir.ts';
+import { readJsonIfPresent, writeJsonAtomic } from '../kit/json-file.ts';
+import { stateDir } from './state-dir.ts';
 
 export interface RunSummary {
   at: string;

@@ -7,8 +7,9 @@
 // finished keep their results. And it says on stdout when each file starts and ends, so the
 // supervisor can give each file its own wall-clock cap.
 
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
+import { writeJsonAtomic } from '../kit/json-file.ts';
 import type { ConnectionRecord } from '../kit/transcript.ts';
 import type { FailureReport } from './results.ts';
 
@@ -70,16 +71,14 @@ export default class ResultsReporter implements Reporter {
   private write(): void {
     const file = process.env.SOCKETLAB_RESULTS;
     if (!file) return;
-    const text = JSON.stringify(this.run);
     try {
-      // Written beside, then renamed: a run killed mid-write leaves the previous file whole.
-      writeFileSync(`${file}.partial`, text);
-      renameSync(`${file}.partial`, file);
+      // A run killed mid-write leaves the previous file whole.
+      writeJsonAtomic(file, this.run);
     } catch {
       // A rename refused (Windows, while a virus scanner holds the file): written in place. A
       // reporter must not throw: the error would fail the lab's tests, not the write.
       try {
-        writeFileSync(file, text);
+        writeFileSync(file, JSON.stringify(this.run));
       } catch {
         // Nothing more to try; the supervisor reports the lab as not finished.
       }
